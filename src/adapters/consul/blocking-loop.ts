@@ -1,0 +1,63 @@
+import { errorMessage } from '../../errors.js';
+import type { ConsulResponse } from './client.js';
+import { delay, type Backoff } from './backoff.js';
+import { stepIndex } from './blocking-index.js';
+import { AbortedError } from './semaphore.js';
+
+/** Shortest time between two requests of one watch, so nothing can spin. */
+export const MIN_INTERVAL_MS = 100;
+
+export interface BlockingLoopOptions {
+  readonly signal: AbortSignal;
+  readonly backoff: Backoff;
+  /** Sends one request with the given index (0: answer at once). */
+  readonly fetch: (index: bigint, signal: AbortSignal) => Promise<ConsulResponse>;
+  /** A new state (first answer, changed index, or reset). */
+  readonly onData: (body: unknown) => void;
+  /** Any successful answer, after `onData`. */
+  readonly onOk: () => void;
+  /** A failed request; the loop backs off, then retries from index 0. */
+  readonly onError: (err: Error) => void;
+  /** Runs before each request; resolving false ends the loop. */
+  readonly beforeEach?: (signal: AbortSignal) => Promise<boolean>;
+}
+
+/**
+ * One Consul blocking-query watch: request with the last index, apply the
+ * body when the index says so, repeat. Errors back off with jitter and reset
+ * the index to 0, because after an outage the index may belong to a Consul
+ * that has since restarted. Ends (without throwing) when the signal aborts.
+ */
+export async function runBlockingLoop(o: BlockingLoopOptions): Promise<void> {
+  const { signal } = o;
+  let index = 0n;
+  while (!signal.aborted) {
+    if (o.beforeEach !== undefined && !(await o.beforeEach(signal))) return;
+    const started = Date.now();
+    let res: ConsulResponse;
+    try {
+      res = await o.fetch(index, signal);
+    } catch (err) {
+      if (signal.aborted || err instanceof AbortedError) return;
+      o.onError(err instanceof Error ? err : new Error(errorMessage(err)));
+      index = 0n;
+      if (!(await delay(o.backoff.next(), signal))) return;
+      continue;
+    }
+    if (signal.aborted) return;
+    const step = stepIndex(index, res.index);
+    try {
+      if (step.changed) o.onData(res.body);
+    } catch (err) {
+      // A body that cannot be used counts as a failed request.
+      o.onError(err instanceof Error ? err : new Error(errorMessage(err)));
+      index = 0n;
+      if (!(await delay(o.backoff.next(), signal))) return;
+      continue;
+    }
+    index = step.next;
+    o.backoff.reset();
+    o.onOk();
+    if (!(await delay(MIN_INTERVAL_MS - (Date.now() - started), signal))) return;
+  }
+}

@@ -1,0 +1,117 @@
+import type { RegistryService } from '../../model/registry.js';
+import type { RegistrySink } from '../adapter.js';
+
+interface Entry {
+  /** JSON of what the sink last got ('' after a removal, so anything new is sent). */
+  json: string;
+  /** Still listed in Consul's catalog (and selected). */
+  present: boolean;
+  /** Removed from the sink after the grace period while still listed (all unhealthy). */
+  gone: boolean;
+  timer: NodeJS.Timeout | undefined;
+}
+
+export interface EmitterOptions {
+  readonly sink: RegistrySink;
+  readonly graceMs: number;
+  /** While true (Consul unreachable) nothing is removed; the grace period starts over. */
+  readonly isPaused: () => boolean;
+}
+
+/**
+ * Sends services to the sink with the empty-service grace rule: a service
+ * with no healthy instance (all unhealthy, or its last instance left) is
+ * first sent as it is, with zero healthy instances, and removed only when it
+ * stays that way for the grace period. Unchanged services are not re-sent.
+ */
+export class ServiceEmitter {
+  private readonly entries = new Map<string, Entry>();
+  private stopped = false;
+
+  constructor(private readonly o: EmitterOptions) {}
+
+  /** Whether the sink currently holds (or held until a grace removal) this id. */
+  has(id: string): boolean {
+    return this.entries.has(id);
+  }
+
+  /** Ids with a grace timer running (for stats and tests). */
+  get pendingRemovals(): number {
+    let n = 0;
+    for (const e of this.entries.values()) if (e.timer !== undefined) n++;
+    return n;
+  }
+
+  /** The latest state of a service listed in the catalog. */
+  update(service: RegistryService, healthyCount: number): void {
+    if (this.stopped) return;
+    let e = this.entries.get(service.id);
+    if (e === undefined) {
+      e = { json: '', present: true, gone: false, timer: undefined };
+      this.entries.set(service.id, e);
+    }
+    e.present = true;
+    if (healthyCount > 0) {
+      this.clearTimer(e);
+      e.gone = false;
+      this.send(e, service);
+      return;
+    }
+    if (e.gone) return; // stays removed until an instance is healthy again
+    this.send(e, service);
+    this.armTimer(service.id, e);
+  }
+
+  /** The service left the catalog; `empty` is its form with no instances. */
+  vanish(empty: RegistryService): void {
+    if (this.stopped) return;
+    const e = this.entries.get(empty.id);
+    if (e === undefined) return;
+    e.present = false;
+    if (e.gone) {
+      this.entries.delete(empty.id);
+      return;
+    }
+    this.send(e, empty);
+    this.armTimer(empty.id, e);
+  }
+
+  stop(): void {
+    this.stopped = true;
+    for (const e of this.entries.values()) this.clearTimer(e);
+  }
+
+  private send(e: Entry, service: RegistryService): void {
+    const json = JSON.stringify(service);
+    if (json === e.json) return;
+    e.json = json;
+    this.o.sink.upsert(service);
+  }
+
+  private armTimer(id: string, e: Entry): void {
+    if (e.timer !== undefined) return;
+    e.timer = setTimeout(() => this.expire(id, e), this.o.graceMs);
+  }
+
+  private clearTimer(e: Entry): void {
+    if (e.timer === undefined) return;
+    clearTimeout(e.timer);
+    e.timer = undefined;
+  }
+
+  private expire(id: string, e: Entry): void {
+    e.timer = undefined;
+    if (this.stopped || this.entries.get(id) !== e) return;
+    if (this.o.isPaused()) {
+      this.armTimer(id, e);
+      return;
+    }
+    this.o.sink.remove(id);
+    if (e.present) {
+      e.gone = true;
+      e.json = '';
+    } else {
+      this.entries.delete(id);
+    }
+  }
+}

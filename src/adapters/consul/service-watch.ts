@@ -1,0 +1,59 @@
+import { BridgeError } from '../../errors.js';
+import type { Backoff } from './backoff.js';
+import { runBlockingLoop } from './blocking-loop.js';
+import type { ConsulClient } from './client.js';
+import type { Gate } from './gate.js';
+import type { QueryScope } from './query-scope.js';
+import { sharedWaitMs, type Semaphore } from './semaphore.js';
+
+export interface ServiceWatchOptions {
+  readonly client: ConsulClient;
+  readonly name: string;
+  readonly scope: QueryScope;
+  readonly waitMs: number;
+  readonly signal: AbortSignal;
+  readonly backoff: Backoff;
+  /** The datacenter's gate: no request while its catalog watch fails. */
+  readonly gate: Gate;
+  /** Shared slots for all health queries of the registry. */
+  readonly slots: Semaphore;
+  /** How many service watches share the slots now. */
+  readonly watches: () => number;
+  readonly onEntries: (entries: readonly unknown[]) => void;
+  readonly onOk: () => void;
+  readonly onError: (err: Error) => void;
+}
+
+/**
+ * Blocking watch on /v1/health/service/<name> (all instances, any health; the
+ * health policy is applied when mapping). Each request holds one shared slot.
+ */
+export function watchService(o: ServiceWatchOptions): Promise<void> {
+  const path = `v1/health/service/${encodeURIComponent(o.name)}`;
+  return runBlockingLoop({
+    signal: o.signal,
+    backoff: o.backoff,
+    beforeEach: (signal) => o.gate.wait(signal),
+    fetch: async (index, signal) => {
+      // First fetches answer at once, so they go before blocking re-arms.
+      const release = await o.slots.acquire(index === 0n ? 'high' : 'low', signal);
+      try {
+        const waitMs = sharedWaitMs(o.waitMs, o.slots.size, o.watches());
+        return await o.client.get(path, { ...o.scope, index, waitMs, signal });
+      } finally {
+        release();
+      }
+    },
+    onData: (body) => {
+      if (!Array.isArray(body)) {
+        throw new BridgeError(
+          'IRB_CONSUL_BAD_RESPONSE',
+          `Consul at ${o.client.address} answered /${path} with something other than a list`,
+        );
+      }
+      o.onEntries(body);
+    },
+    onOk: o.onOk,
+    onError: o.onError,
+  });
+}

@@ -1,0 +1,112 @@
+import { createHash } from 'node:crypto';
+import { watch, watchFile, unwatchFile, type FSWatcher } from 'node:fs';
+import { readFile } from 'node:fs/promises';
+import { basename, dirname, resolve } from 'node:path';
+import { z } from 'zod';
+import { durationMs } from '../../config/duration.js';
+import { BridgeError, errorMessage } from '../../errors.js';
+import type { AdapterContext, RegistryAdapter } from '../adapter.js';
+import { defineAdapter, type AdapterEnv, type RegistryIdentity } from '../definition.js';
+import { parseRegistryFile } from './format.js';
+
+const settingsSchema = z
+  .object({
+    path: z.string().min(1),
+    /** Stat polling as a safety net next to the directory watch (some mounts miss events). */
+    pollInterval: durationMs.default(2000),
+  })
+  .strict();
+
+type FileSettings = z.infer<typeof settingsSchema>;
+
+/** Reads a YAML file of services, and re-reads it when it changes. */
+export class FileAdapter implements RegistryAdapter {
+  readonly type = 'file';
+  private watcher: FSWatcher | undefined;
+  private timer: NodeJS.Timeout | undefined;
+  private lastHash: string | undefined;
+  private ctx: AdapterContext | undefined;
+  private reading: Promise<void> = Promise.resolve();
+  private stopped = false;
+
+  constructor(
+    readonly name: string,
+    private readonly path: string,
+    private readonly pollMs: number,
+  ) {}
+
+  async start(ctx: AdapterContext): Promise<void> {
+    this.ctx = ctx;
+    await this.reload();
+    try {
+      this.watcher = watch(dirname(this.path), { persistent: false }, (_event, file) => {
+        if (file === null || file === basename(this.path) || file.startsWith('..')) this.schedule();
+      });
+      this.watcher.on('error', (err) => ctx.logger.warn({ err }, 'file watch failed; relying on polling'));
+    } catch (err) {
+      ctx.logger.warn({ err }, 'cannot watch the folder; relying on polling');
+    }
+    watchFile(this.path, { interval: this.pollMs, persistent: false }, () => this.schedule());
+  }
+
+  stop(): Promise<void> {
+    this.stopped = true;
+    this.watcher?.close();
+    unwatchFile(this.path);
+    if (this.timer) clearTimeout(this.timer);
+    return this.reading;
+  }
+
+  private schedule(): void {
+    if (this.stopped) return;
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = setTimeout(() => {
+      this.reading = this.reading.then(() => this.reload());
+    }, 50);
+  }
+
+  private async reload(): Promise<void> {
+    const ctx = this.ctx!;
+    if (this.stopped) return;
+    let text: string;
+    try {
+      text = await readFile(this.path, 'utf8');
+    } catch (err) {
+      const e = new BridgeError(
+        'IRB_FILE_REGISTRY_INVALID',
+        `cannot read ${this.path}: ${errorMessage(err)}; keeping the last good state`,
+      );
+      ctx.logger.error(e.message);
+      ctx.sink.setStale(true, e);
+      return;
+    }
+    const hash = createHash('sha256').update(text).digest('hex');
+    if (hash === this.lastHash) return;
+    let parsed;
+    try {
+      parsed = parseRegistryFile(text);
+    } catch (err) {
+      const e = new BridgeError(
+        'IRB_FILE_REGISTRY_INVALID',
+        `${this.path} is not valid: ${errorMessage(err)}; keeping the last good state`,
+      );
+      ctx.logger.error(e.message);
+      ctx.sink.setStale(true, e);
+      return;
+    }
+    this.lastHash = hash;
+    for (const p of parsed.problems) ctx.sink.reportBadInput(this.path, p);
+    ctx.sink.replaceAll(parsed.services);
+    ctx.sink.setStale(false);
+    ctx.sink.synced();
+    ctx.logger.info({ services: parsed.services.length, path: this.path }, 'file registry loaded');
+  }
+}
+
+export const fileAdapter = defineAdapter<FileSettings>({
+  type: 'file',
+  settingsSchema,
+  create(identity: RegistryIdentity, settings: FileSettings, env: AdapterEnv) {
+    return new FileAdapter(identity.name, resolve(env.configDir, settings.path), settings.pollInterval);
+  },
+});

@@ -1,0 +1,93 @@
+import type { Logger } from 'pino';
+import type { RegistryAdapter } from './adapters/adapter.js';
+import { AdminServer } from './admin/server.js';
+import { Metrics } from './admin/metrics.js';
+import type { BridgeConfig } from './config/load.js';
+import { errorMessage } from './errors.js';
+import { AdsServer } from './mcp/server.js';
+import { Pipeline } from './pipeline/pipeline.js';
+import { ResourceStore } from './store/resource-store.js';
+
+/**
+ * Wiring only: config -> adapters -> pipeline -> store -> xDS server and
+ * admin. `serve` runs all of it; `dump` runs the adapters and reads the store.
+ */
+export class Bridge {
+  readonly metrics = new Metrics();
+  readonly store = new ResourceStore();
+  readonly pipeline: Pipeline;
+  readonly ads: AdsServer;
+  readonly admin: AdminServer;
+  private readonly adapters: RegistryAdapter[] = [];
+  xdsPort = 0;
+  adminPort = 0;
+
+  constructor(
+    readonly config: BridgeConfig,
+    private readonly logger: Logger,
+  ) {
+    this.pipeline = new Pipeline(this.store, config.output.mode, this.metrics, logger);
+    this.ads = new AdsServer(this.store, this.metrics, logger.child({ component: 'xds' }), {
+      debounceMs: config.xds.debounce,
+      maxDelayMs: config.xds.maxDelay,
+      delta: config.xds.delta,
+    });
+    this.admin = new AdminServer({
+      store: this.store,
+      pipeline: this.pipeline,
+      ads: this.ads,
+      metrics: this.metrics,
+      logger: logger.child({ component: 'admin' }),
+    });
+    this.pipeline.onAllSynced(() => this.ads.openGate());
+  }
+
+  /** Starts the adapters (not waiting for their sync). */
+  async startAdapters(): Promise<void> {
+    for (const reg of this.config.registries) {
+      const adapter = reg.definition.create(reg.identity, reg.settings, { configDir: this.config.configDir });
+      const sink = this.pipeline.attach(reg.identity);
+      this.adapters.push(adapter);
+      await adapter.start({
+        sink,
+        logger: this.logger.child({ registry: reg.identity.name, type: reg.identity.type }),
+      });
+    }
+  }
+
+  /** Starts everything `serve` needs: servers first, so istiod can connect while registries sync. */
+  async serve(): Promise<void> {
+    this.xdsPort = await this.ads.listen(this.config.xds.address);
+    this.adminPort = await this.admin.listen(this.config.admin.address);
+    await this.startAdapters();
+  }
+
+  /** Resolves once every registry finished its first sync, or rejects after `timeoutMs`. */
+  waitSynced(timeoutMs: number): Promise<void> {
+    return new Promise((resolve, reject) => {
+      const timer = setTimeout(() => {
+        const waiting = this.pipeline
+          .registryStates()
+          .filter((r) => !r.synced)
+          .map((r) => `${r.identity.name}${r.lastError ? ` (${r.lastError})` : ''}`);
+        reject(new Error(`registries not synced after ${timeoutMs} ms: ${waiting.join(', ')}`));
+      }, timeoutMs);
+      this.pipeline.onAllSynced(() => {
+        clearTimeout(timer);
+        resolve();
+      });
+    });
+  }
+
+  async stop(): Promise<void> {
+    await this.ads.close();
+    await this.admin.close();
+    for (const a of this.adapters.splice(0).reverse()) {
+      try {
+        await a.stop();
+      } catch (err) {
+        this.logger.warn({ err: errorMessage(err), registry: a.name }, 'adapter did not stop cleanly');
+      }
+    }
+  }
+}

@@ -1,0 +1,52 @@
+import { z } from 'zod';
+import { durationMs } from './duration.js';
+
+const hostPort = z
+  .string()
+  .regex(/^(\[[0-9a-fA-F:]+\]|[^:\s]+):\d{1,5}$/, 'must be HOST:PORT (e.g. 0.0.0.0:15051)');
+
+const dns1123Label = z
+  .string()
+  .regex(/^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/, 'must be a DNS-1123 label (lower case, digits, "-")');
+
+/** Keys every registry entry has; type-specific keys are validated by the adapter's own schema. */
+export const registryCommonSchema = z
+  .object({
+    name: dns1123Label,
+    type: z.string().min(1),
+    namespace: dns1123Label.optional(),
+  })
+  .loose();
+
+export const configSchema = z
+  .object({
+    xds: z
+      .object({
+        address: hostPort.default('0.0.0.0:15051'),
+        debounce: durationMs.default(100),
+        maxDelay: durationMs.default(1000),
+        delta: z.boolean().default(true),
+      })
+      .strict()
+      .default({ address: '0.0.0.0:15051', debounce: 100, maxDelay: 1000, delta: true }),
+    admin: z
+      .object({ address: hostPort.default('127.0.0.1:15052') })
+      .strict()
+      .default({ address: '127.0.0.1:15052' }),
+    output: z
+      .object({ mode: z.enum(['serviceentry', 'workloadentry']).default('serviceentry') })
+      .strict()
+      .default({ mode: 'serviceentry' }),
+    log: z
+      .object({
+        level: z.enum(['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent']).default('info'),
+      })
+      .strict()
+      .default({ level: 'info' }),
+    registries: z.array(registryCommonSchema).min(1, 'list at least one registry'),
+  })
+  .strict();
+
+export type RawConfig = z.infer<typeof configSchema>;
+export type RegistryCommon = z.infer<typeof registryCommonSchema>;
+export type OutputMode = RawConfig['output']['mode'];

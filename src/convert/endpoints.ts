@@ -1,0 +1,138 @@
+import { isIP } from 'node:net';
+import type { ServicePortSpec } from '../model/istio.js';
+import type { RegistryInstance, RegistryService } from '../model/registry.js';
+import { isDns1123Subdomain } from './naming.js';
+import { istioProtocol, portNamePrefix } from './protocol.js';
+import { warning, type ConvertWarning } from './warnings.js';
+
+/** One instance after validation, with its Istio protocol resolved. */
+export interface ValidInstance {
+  readonly instance: RegistryInstance;
+  readonly protocol: string;
+}
+
+/** Instances grouped by address: one workload may listen on several ports. */
+export interface Workload {
+  readonly address: string;
+  /** Healthy ports of this address, sorted by number. */
+  readonly ports: readonly ValidInstance[];
+}
+
+export interface PortPlan {
+  readonly ports: ServicePortSpec[];
+  readonly workloads: Workload[];
+  /** True when any instance address is a host name (ServiceEntry resolution DNS). */
+  readonly needsDns: boolean;
+  readonly warnings: ConvertWarning[];
+}
+
+const cmp = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
+
+export function planPorts(service: RegistryService): PortPlan {
+  const warnings: ConvertWarning[] = [];
+  const valid = validInstances(service, warnings);
+
+  // Service ports come from every valid instance, healthy or not, so a health
+  // flip never changes the port list (and so never forces a full push).
+  const byNumber = new Map<number, Map<string, number>>();
+  for (const v of valid) {
+    const counts = byNumber.get(v.instance.port) ?? new Map<string, number>();
+    counts.set(v.protocol, (counts.get(v.protocol) ?? 0) + 1);
+    byNumber.set(v.instance.port, counts);
+  }
+  const ports: ServicePortSpec[] = [];
+  const protocolOf = new Map<number, string>();
+  for (const number of [...byNumber.keys()].sort((a, b) => a - b)) {
+    const counts = [...byNumber.get(number)!.entries()].sort((a, b) => b[1] - a[1] || cmp(a[0], b[0]));
+    const protocol = counts[0]![0];
+    if (counts.length > 1) {
+      warnings.push(
+        warning(
+          'PORT_PROTOCOL_CONFLICT',
+          `port ${number} is announced as ${counts.map((c) => c[0]).join(' and ')}; serving it as ${protocol}`,
+        ),
+      );
+    }
+    protocolOf.set(number, protocol);
+    ports.push({ number, protocol, name: `${portNamePrefix(protocol)}-${number}` });
+  }
+  if (new Set(protocolOf.values()).size > 1) {
+    warnings.push(
+      warning(
+        'MIXED_PROTOCOLS',
+        `instances use several protocols (${[...new Set(protocolOf.values())].sort().join(', ')}); ` +
+          'each endpoint serves every port, mapped to its own port of the same protocol where it has one',
+      ),
+    );
+  }
+
+  const healthy = new Map<string, ValidInstance[]>();
+  for (const v of valid) {
+    if (!v.instance.healthy) continue;
+    const list = healthy.get(v.instance.address) ?? [];
+    if (!list.some((x) => x.instance.port === v.instance.port)) list.push(v);
+    healthy.set(v.instance.address, list);
+  }
+  const workloads = [...healthy.entries()]
+    .sort((a, b) => cmp(a[0], b[0]))
+    .map(([address, list]) => ({
+      address,
+      ports: list
+        .map((v) => ({ ...v, protocol: protocolOf.get(v.instance.port) ?? v.protocol }))
+        .sort((a, b) => a.instance.port - b.instance.port),
+    }));
+  const needsDns = valid.some((v) => isIP(v.instance.address) === 0);
+  return { ports, workloads, needsDns, warnings };
+}
+
+/**
+ * The port each service port reaches on one workload: the same number if the
+ * workload listens there, else its lowest port of the same protocol, else its
+ * lowest port. Keys sorted.
+ */
+export function endpointPorts(ports: readonly ServicePortSpec[], workload: Workload): Record<string, number> {
+  const out: Record<string, number> = {};
+  const own = workload.ports;
+  for (const p of [...ports].sort((a, b) => cmp(a.name, b.name))) {
+    const same = own.find((v) => v.instance.port === p.number);
+    const sameProto = own.find((v) => v.protocol === p.protocol);
+    out[p.name] = (same ?? sameProto ?? own[0]!).instance.port;
+  }
+  return out;
+}
+
+function validInstances(service: RegistryService, warnings: ConvertWarning[]): ValidInstance[] {
+  const out: ValidInstance[] = [];
+  for (const instance of service.instances) {
+    const where = `instance ${instance.id ?? `${instance.address}:${instance.port}`}`;
+    if (!Number.isInteger(instance.port) || instance.port < 1 || instance.port > 65535) {
+      warnings.push(
+        warning('INSTANCE_INVALID', `${where}: port ${String(instance.port)} is not 1-65535; skipped`),
+      );
+      continue;
+    }
+    const address = instance.address;
+    if (typeof address !== 'string' || (isIP(address) === 0 && !isDns1123Subdomain(address.toLowerCase()))) {
+      warnings.push(
+        warning(
+          'INSTANCE_INVALID',
+          `${where}: address "${String(address)}" is neither an IP nor a host name; skipped`,
+        ),
+      );
+      continue;
+    }
+    const requested = instance.protocol ?? service.protocol ?? 'tcp';
+    let protocol = istioProtocol(requested);
+    if (!protocol) {
+      warnings.push(
+        warning('PROTOCOL_UNKNOWN', `${where}: protocol "${requested}" is unknown to Istio; using TCP`),
+      );
+      protocol = 'TCP';
+    }
+    out.push({
+      instance: isIP(address) ? instance : { ...instance, address: address.toLowerCase() },
+      protocol,
+    });
+  }
+  return out;
+}

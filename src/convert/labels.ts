@@ -1,0 +1,55 @@
+import { warning, type ConvertWarning } from './warnings.js';
+import { isDns1123Subdomain } from './naming.js';
+
+const NAME_RE = /^[A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?$/;
+
+/** Kubernetes label key: optional DNS-1123 prefix and '/', then a name of at most 63 characters. */
+export function isValidLabelKey(key: string): boolean {
+  const slash = key.lastIndexOf('/');
+  const prefix = slash >= 0 ? key.slice(0, slash) : undefined;
+  const name = slash >= 0 ? key.slice(slash + 1) : key;
+  if (prefix !== undefined && (prefix === '' || !isDns1123Subdomain(prefix))) return false;
+  return name.length > 0 && name.length <= 63 && NAME_RE.test(name);
+}
+
+/** Kubernetes label value: empty, or at most 63 of [A-Za-z0-9-_.] starting and ending alphanumeric. */
+export function isValidLabelValue(value: string): boolean {
+  return value === '' || (value.length <= 63 && NAME_RE.test(value));
+}
+
+/** Mends a value Kubernetes would reject: other characters become '_', cut to 63, ends trimmed. */
+export function mendLabelValue(value: string): string {
+  return value
+    .replace(/[^-A-Za-z0-9_.]/g, '_')
+    .slice(0, 63)
+    .replace(/^[^A-Za-z0-9]+|[^A-Za-z0-9]+$/g, '');
+}
+
+/**
+ * Returns the labels Kubernetes (and so Istio validation) accepts, keys sorted.
+ * Invalid keys are dropped, invalid values mended; both come back as warnings.
+ */
+export function cleanLabels(
+  labels: Readonly<Record<string, string>>,
+  where: string,
+): { labels: Record<string, string>; warnings: ConvertWarning[] } {
+  const out: Record<string, string> = {};
+  const warnings: ConvertWarning[] = [];
+  for (const key of Object.keys(labels).sort()) {
+    const value = String(labels[key]);
+    if (!isValidLabelKey(key)) {
+      warnings.push(
+        warning('LABEL_DROPPED', `${where}: label key "${key}" is not a valid Kubernetes label key`),
+      );
+      continue;
+    }
+    if (isValidLabelValue(value)) {
+      out[key] = value;
+      continue;
+    }
+    const mended = mendLabelValue(value);
+    out[key] = mended;
+    warnings.push(warning('LABEL_MENDED', `${where}: label ${key}="${value}" mended to "${mended}"`));
+  }
+  return { labels: out, warnings };
+}

@@ -1,0 +1,157 @@
+import type { OutputMode } from '../config/schema.js';
+import type {
+  IstioResource,
+  ServiceEntryResource,
+  ServiceEntrySpec,
+  WorkloadEntryResource,
+  WorkloadEntrySpec,
+} from '../model/istio.js';
+import type { RegistryService } from '../model/registry.js';
+import {
+  MANAGED_BY_LABEL,
+  MANAGED_BY_VALUE,
+  ORIGINAL_NAME_ANNOTATION,
+  REGISTRY_LABEL,
+  REGISTRY_TYPE_ANNOTATION,
+  SERVICE_SELECTOR_LABEL,
+} from './annotations.js';
+import { endpointPorts, planPorts, type Workload } from './endpoints.js';
+import { cleanLabels } from './labels.js';
+import { isDns1123Label, isDns1123Subdomain, toDns1123Host, toDns1123Label } from './naming.js';
+import { warning, type ConvertWarning } from './warnings.js';
+
+export interface ConvertContext {
+  readonly registryName: string;
+  readonly registryType: string;
+  /** The registry's namespace, used unless the service names its own. */
+  readonly namespace: string;
+  readonly mode: OutputMode;
+}
+
+export interface ConvertResult {
+  /** Sorted by kind, then name. */
+  readonly resources: IstioResource[];
+  readonly warnings: ConvertWarning[];
+}
+
+/**
+ * Converts one registry service into Istio resources. Pure: the same input
+ * always gives the same output (sorted, no clocks, no I/O, no logging).
+ */
+export function convertService(service: RegistryService, ctx: ConvertContext): ConvertResult {
+  const warnings: ConvertWarning[] = [];
+  const namespace = namespaceOf(service, ctx, warnings);
+  const name = toDns1123Label(service.name);
+  if (name !== service.name) {
+    warnings.push(warning('NAME_SANITISED', `service name "${service.name}" served as "${name}"`));
+  }
+  const host = hostOf(service, name, namespace, warnings);
+  const plan = planPorts(service);
+  warnings.push(...plan.warnings);
+
+  const labels = sortedRecord({ [MANAGED_BY_LABEL]: MANAGED_BY_VALUE, [REGISTRY_LABEL]: ctx.registryName });
+  const annotations = sortedRecord({
+    ...(service.annotations ?? {}),
+    [ORIGINAL_NAME_ANNOTATION]: service.name,
+    [REGISTRY_TYPE_ANNOTATION]: ctx.registryType,
+  });
+  const base: ServiceEntrySpec = {
+    hosts: [host],
+    ports: plan.ports,
+    location: 'MESH_INTERNAL',
+    resolution: plan.needsDns ? 'DNS' : 'STATIC',
+  };
+  const resources: IstioResource[] = [];
+
+  const endpointSpec = (w: Workload, extra?: Record<string, string>): WorkloadEntrySpec => {
+    const first = w.ports[0]!.instance;
+    const merged: Record<string, string> = {};
+    for (const v of [...w.ports].reverse()) Object.assign(merged, v.instance.labels);
+    const cleaned = cleanLabels(merged, `endpoint ${w.address}`);
+    warnings.push(...cleaned.warnings);
+    const spec: WorkloadEntrySpec = { address: w.address };
+    const ports = endpointPorts(plan.ports, w);
+    if (Object.keys(ports).length > 0) spec.ports = ports;
+    const lbls = sortedRecord({ ...cleaned.labels, ...(extra ?? {}) });
+    if (Object.keys(lbls).length > 0) spec.labels = lbls;
+    if (first.network) spec.network = first.network;
+    if (first.locality) spec.locality = first.locality;
+    if (first.weight !== undefined && first.weight > 0)
+      spec.weight = Math.min(Math.floor(first.weight), 2 ** 32 - 1);
+    if (first.serviceAccount) spec.serviceAccount = first.serviceAccount;
+    return spec;
+  };
+
+  if (ctx.mode === 'serviceentry') {
+    const se: ServiceEntryResource = {
+      kind: 'ServiceEntry',
+      namespace,
+      name,
+      labels,
+      annotations,
+      spec: { ...base, endpoints: plan.workloads.map((w) => endpointSpec(w)) },
+    };
+    resources.push(se);
+  } else {
+    const selector = { [SERVICE_SELECTOR_LABEL]: name };
+    resources.push({
+      kind: 'ServiceEntry',
+      namespace,
+      name,
+      labels,
+      annotations,
+      spec: { ...base, workloadSelector: { labels: selector } },
+    });
+    const usedNames = new Set<string>();
+    for (const w of plan.workloads) {
+      const weName = uniqueName(toDns1123Label(`${name}-${w.address}`), usedNames);
+      const we: WorkloadEntryResource = {
+        kind: 'WorkloadEntry',
+        namespace,
+        name: weName,
+        labels: sortedRecord({ ...labels, ...selector }),
+        annotations,
+        spec: endpointSpec(w, selector),
+      };
+      resources.push(we);
+    }
+  }
+  resources.sort((a, b) =>
+    a.kind === b.kind ? (a.name < b.name ? -1 : a.name > b.name ? 1 : 0) : a.kind < b.kind ? -1 : 1,
+  );
+  return { resources, warnings };
+}
+
+function namespaceOf(service: RegistryService, ctx: ConvertContext, warnings: ConvertWarning[]): string {
+  if (service.namespace === undefined || service.namespace === '') return ctx.namespace;
+  if (isDns1123Label(service.namespace)) return service.namespace;
+  const ns = toDns1123Label(service.namespace);
+  warnings.push(warning('NAME_SANITISED', `namespace "${service.namespace}" served as "${ns}"`));
+  return ns;
+}
+
+function hostOf(
+  service: RegistryService,
+  name: string,
+  namespace: string,
+  warnings: ConvertWarning[],
+): string {
+  if (service.host === undefined || service.host === '') return `${name}.${namespace}`;
+  if (isDns1123Subdomain(service.host)) return service.host;
+  const host = toDns1123Host(service.host);
+  warnings.push(warning('HOST_SANITISED', `host "${service.host}" served as "${host}"`));
+  return host;
+}
+
+function uniqueName(candidate: string, used: Set<string>): string {
+  let name = candidate;
+  for (let i = 2; used.has(name); i++) name = toDns1123Label(`${candidate}-${i}`);
+  used.add(name);
+  return name;
+}
+
+function sortedRecord(rec: Readonly<Record<string, string>>): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const k of Object.keys(rec).sort()) out[k] = rec[k]!;
+  return out;
+}

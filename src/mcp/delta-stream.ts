@@ -1,0 +1,210 @@
+import type { ServerDuplexStream } from '@grpc/grpc-js';
+import type { ResourceKind } from '../model/istio.js';
+import type { PendingPush } from './push-scheduler.js';
+import { deltaResponseBytes } from './responses.js';
+import type { DeltaDiscoveryRequestMsg } from './service-def.js';
+import { StreamBase } from './stream-base.js';
+import { EMPTY_VERSION, type ClientInfo, type StreamHost } from './stream-host.js';
+import { servedKind } from './type-urls.js';
+
+type Dirty = Set<string> | 'all';
+
+interface DeltaWatch {
+  readonly typeUrl: string;
+  readonly kind: ResourceKind | undefined;
+  wildcard: boolean;
+  readonly names: Set<string>;
+  /** name -> version the client has (from initial_resource_versions or sent). */
+  readonly known: Map<string, string>;
+  nonce: string | undefined;
+  sentVersion: string | undefined;
+  ackedVersion: string | undefined;
+  nacks: number;
+  lastNack: string | undefined;
+  answered: boolean;
+  /** Names to look at on the next send ('all' = every name). */
+  dirty: Dirty;
+  waiting: boolean;
+  since: number | undefined;
+}
+
+function addDirty(w: DeltaWatch, names: Iterable<string> | 'all'): void {
+  if (w.dirty === 'all') return;
+  if (names === 'all') {
+    w.dirty = 'all';
+    return;
+  }
+  for (const n of names) w.dirty.add(n);
+}
+
+/**
+ * Incremental (Delta) ADS: per-resource versions, wildcard and named
+ * subscriptions, initial_resource_versions honoured, removals announced. A
+ * change costs work proportional to the names it touches, not the store size.
+ */
+export class DeltaStream extends StreamBase<DeltaDiscoveryRequestMsg> {
+  private readonly watches = new Map<string, DeltaWatch>();
+
+  constructor(
+    call: ServerDuplexStream<DeltaDiscoveryRequestMsg, Buffer>,
+    host: StreamHost,
+    onClose: () => void,
+  ) {
+    super(call, host, 'delta', onClose);
+  }
+
+  protected onRequest(req: DeltaDiscoveryRequestMsg): void {
+    const typeUrl = req.typeUrl;
+    const m = this.host.metrics;
+    if (!typeUrl) {
+      m.requests.inc({ type_url: '', mode: 'delta', outcome: 'invalid' });
+      this.log.warn('delta request without type_url ignored');
+      return;
+    }
+    let w = this.watches.get(typeUrl);
+    const subscribe = req.resourceNamesSubscribe ?? [];
+    const unsubscribe = req.resourceNamesUnsubscribe ?? [];
+    if (!w) {
+      w = {
+        typeUrl,
+        kind: servedKind(typeUrl),
+        // No names on the first request is the legacy wildcard; '*' is the explicit one.
+        wildcard: subscribe.length === 0 || subscribe.includes('*'),
+        names: new Set(subscribe.filter((n) => n !== '*')),
+        known: new Map(Object.entries(req.initialResourceVersions ?? {})),
+        nonce: undefined,
+        sentVersion: undefined,
+        ackedVersion: undefined,
+        nacks: 0,
+        lastNack: undefined,
+        answered: false,
+        dirty: 'all',
+        waiting: false,
+        since: undefined,
+      };
+      this.watches.set(typeUrl, w);
+      m.requests.inc({ type_url: typeUrl, mode: 'delta', outcome: 'subscribe' });
+      this.respond(w);
+      return;
+    }
+    if (req.responseNonce && req.responseNonce === w.nonce) {
+      if (req.errorDetail) {
+        w.nacks++;
+        w.lastNack = req.errorDetail.message ?? `code ${req.errorDetail.code ?? '?'}`;
+        m.nacks.inc({ type_url: typeUrl, mode: 'delta' });
+        m.requests.inc({ type_url: typeUrl, mode: 'delta', outcome: 'nack' });
+        this.log.warn(
+          { typeUrl, nodeId: this.node?.id, error: w.lastNack },
+          'client rejected a delta response (NACK)',
+        );
+      } else {
+        w.ackedVersion = w.sentVersion;
+        m.requests.inc({ type_url: typeUrl, mode: 'delta', outcome: 'ack' });
+      }
+    } else if (req.responseNonce) {
+      m.requests.inc({ type_url: typeUrl, mode: 'delta', outcome: 'stale' });
+    }
+    // Subscription changes count whatever the nonce.
+    let changed = false;
+    for (const name of unsubscribe) {
+      if (name === '*') w.wildcard = false;
+      else w.names.delete(name);
+      // The client forgets what it unsubscribed from; forget it too so a re-subscribe sends it.
+      if (name !== '*') w.known.delete(name);
+    }
+    for (const name of subscribe) {
+      changed = true;
+      if (name === '*') {
+        if (!w.wildcard) addDirty(w, 'all');
+        w.wildcard = true;
+      } else {
+        w.names.add(name);
+        addDirty(w, [name]);
+      }
+    }
+    if (unsubscribe.includes('*')) {
+      changed = true;
+      addDirty(w, 'all');
+    }
+    if (changed) this.respond(w);
+  }
+
+  onChange(kind: ResourceKind, push: PendingPush): void {
+    for (const w of this.watches.values()) {
+      if (w.kind !== kind) continue;
+      addDirty(w, push.names);
+      w.since ??= push.since;
+      if (w.answered) this.respond(w);
+    }
+  }
+
+  onGateOpen(): void {
+    for (const w of this.watches.values()) if (w.waiting) this.respond(w);
+  }
+
+  protected onDrain(): void {
+    for (const w of this.watches.values()) {
+      if (w.dirty === 'all' || w.dirty.size > 0) this.respond(w);
+    }
+  }
+
+  private respond(w: DeltaWatch): void {
+    if (w.kind && !this.host.gateOpen()) {
+      w.waiting = true;
+      return;
+    }
+    w.waiting = false;
+    if (this.isBlocked) return; // dirty names stay recorded; sent on drain
+    const store = w.kind ? this.host.store.kind(w.kind) : undefined;
+    const dirty = w.dirty;
+    w.dirty = new Set();
+    const candidates = dirty === 'all' ? new Set([...(store?.keys() ?? []), ...w.known.keys()]) : dirty;
+    const resources: Buffer[] = [];
+    const removed: string[] = [];
+    for (const name of [...candidates].sort()) {
+      const cur = store?.get(name);
+      const wanted = w.wildcard || w.names.has(name);
+      if (cur && wanted) {
+        if (w.known.get(name) === cur.version) continue;
+        resources.push(store!.deltaMessage(name)!);
+        w.known.set(name, cur.version);
+      } else if (w.known.has(name)) {
+        removed.push(name);
+        w.known.delete(name);
+      }
+    }
+    if (w.answered && resources.length === 0 && removed.length === 0) {
+      w.since = undefined;
+      return;
+    }
+    w.answered = true;
+    const nonce = this.nextNonce();
+    w.nonce = nonce;
+    const version = store ? store.version() : EMPTY_VERSION;
+    w.sentVersion = version;
+    this.write(deltaResponseBytes(version, resources, w.typeUrl, nonce, removed), w.typeUrl, w.since);
+    w.since = undefined;
+    this.log.debug(
+      { typeUrl: w.typeUrl, nonce, sent: resources.length, removed: removed.length },
+      'sent delta',
+    );
+  }
+
+  info(): ClientInfo {
+    return {
+      ...this.baseInfo(),
+      watches: [...this.watches.values()]
+        .sort((a, b) => (a.typeUrl < b.typeUrl ? -1 : 1))
+        .map((w) => ({
+          typeUrl: w.typeUrl,
+          lastSentVersion: w.sentVersion,
+          lastAckedVersion: w.ackedVersion,
+          lastNonce: w.nonce,
+          nackCount: w.nacks,
+          lastNack: w.lastNack,
+          waitingForSync: w.waiting,
+          resources: w.known.size,
+        })),
+    };
+  }
+}

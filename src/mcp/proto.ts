@@ -1,0 +1,63 @@
+import { existsSync } from 'node:fs';
+import { dirname, isAbsolute, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import protobuf from 'protobufjs';
+
+/** The repository's proto/ folder, found from this file in src/ or dist/src/. */
+export function protoDir(): string {
+  let dir = dirname(fileURLToPath(import.meta.url));
+  for (let i = 0; i < 6; i++) {
+    const candidate = join(dir, 'proto');
+    if (existsSync(join(candidate, 'envoy'))) return candidate;
+    dir = dirname(dir);
+  }
+  throw new Error('proto/ folder not found next to the installed package');
+}
+
+const FILES = [
+  'envoy/service/discovery/v3/ads.proto',
+  'istio/mcp/v1alpha1/resource.proto',
+  'istio/networking/v1alpha3/service_entry.proto',
+];
+
+export interface ProtoTypes {
+  readonly root: protobuf.Root;
+  readonly DiscoveryRequest: protobuf.Type;
+  readonly DiscoveryResponse: protobuf.Type;
+  readonly DeltaDiscoveryRequest: protobuf.Type;
+  readonly DeltaDiscoveryResponse: protobuf.Type;
+  readonly Resource: protobuf.Type;
+  readonly McpResource: protobuf.Type;
+  readonly Any: protobuf.Type;
+  readonly ServiceEntry: protobuf.Type;
+  readonly WorkloadEntry: protobuf.Type;
+}
+
+let cached: ProtoTypes | undefined;
+
+/** Loads the wire-compatible protos once per process. */
+export function protoTypes(): ProtoTypes {
+  if (cached) return cached;
+  const dir = protoDir();
+  const root = new protobuf.Root();
+  root.resolvePath = (_origin, target) => {
+    if (target.startsWith('google/protobuf/') || isAbsolute(target)) return target;
+    return join(dir, target);
+  };
+  root.loadSync(FILES.map((f) => join(dir, f)));
+  root.resolveAll();
+  const t = (name: string): protobuf.Type => root.lookupType(name);
+  cached = {
+    root,
+    DiscoveryRequest: t('envoy.service.discovery.v3.DiscoveryRequest'),
+    DiscoveryResponse: t('envoy.service.discovery.v3.DiscoveryResponse'),
+    DeltaDiscoveryRequest: t('envoy.service.discovery.v3.DeltaDiscoveryRequest'),
+    DeltaDiscoveryResponse: t('envoy.service.discovery.v3.DeltaDiscoveryResponse'),
+    Resource: t('envoy.service.discovery.v3.Resource'),
+    McpResource: t('istio.mcp.v1alpha1.Resource'),
+    Any: t('google.protobuf.Any'),
+    ServiceEntry: t('istio.networking.v1alpha3.ServiceEntry'),
+    WorkloadEntry: t('istio.networking.v1alpha3.WorkloadEntry'),
+  };
+  return cached;
+}

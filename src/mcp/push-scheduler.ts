@@ -1,0 +1,53 @@
+import type { ResourceKind } from '../model/istio.js';
+
+export interface PendingPush {
+  /** Keys changed or removed since the last flush. */
+  readonly names: ReadonlySet<string>;
+  /** When the first of these changes happened (for the push latency metric). */
+  readonly since: number;
+}
+
+/**
+ * Coalesces store changes: a flush happens `debounceMs` after the last change,
+ * but never later than `maxDelayMs` after the first one. Only kinds that
+ * changed are flushed.
+ */
+export class PushScheduler {
+  private pending = new Map<ResourceKind, { names: Set<string>; since: number }>();
+  private timer: NodeJS.Timeout | undefined;
+  private firstAt = 0;
+
+  constructor(
+    private readonly debounceMs: number,
+    private readonly maxDelayMs: number,
+    private readonly flush: (batch: ReadonlyMap<ResourceKind, PendingPush>) => void,
+  ) {}
+
+  add(kind: ResourceKind, names: readonly string[]): void {
+    const now = performance.now();
+    let p = this.pending.get(kind);
+    if (!p) {
+      p = { names: new Set(), since: now };
+      this.pending.set(kind, p);
+    }
+    for (const n of names) p.names.add(n);
+    if (this.timer === undefined) this.firstAt = now;
+    if (this.timer !== undefined) clearTimeout(this.timer);
+    const wait = Math.max(0, Math.min(this.debounceMs, this.firstAt + this.maxDelayMs - now));
+    this.timer = setTimeout(() => this.fire(), wait);
+  }
+
+  /** Drops anything pending (on shutdown). */
+  cancel(): void {
+    if (this.timer !== undefined) clearTimeout(this.timer);
+    this.timer = undefined;
+    this.pending.clear();
+  }
+
+  private fire(): void {
+    this.timer = undefined;
+    const batch = this.pending;
+    this.pending = new Map();
+    if (batch.size > 0) this.flush(batch);
+  }
+}

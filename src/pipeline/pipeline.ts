@@ -1,0 +1,247 @@
+import type { Logger } from 'pino';
+import type { RegistrySink } from '../adapters/adapter.js';
+import type { RegistryIdentity } from '../adapters/definition.js';
+import type { Metrics } from '../admin/metrics.js';
+import type { OutputMode } from '../config/schema.js';
+import { convertService } from '../convert/service-entry.js';
+import { warning, type ConvertWarning } from '../convert/warnings.js';
+import { errorMessage } from '../errors.js';
+import { encodeResource, type EncodedResource } from '../mcp/encode.js';
+import type { IstioResource, ResourceKind } from '../model/istio.js';
+import { resourceKey } from '../model/istio.js';
+import type { RegistryService } from '../model/registry.js';
+import type { ResourceStore } from '../store/resource-store.js';
+import { Claims } from './claims.js';
+import { RegistryState, type ServiceState } from './registry-state.js';
+
+const storeKey = (r: IstioResource): string => `${r.kind}|${resourceKey(r)}`;
+
+/**
+ * Turns adapter calls into store updates: converts each changed service,
+ * resolves name conflicts, and hands only changed resources to the store.
+ * The cost of a change is proportional to the services it touches.
+ */
+export class Pipeline {
+  private readonly registries = new Map<string, RegistryState>();
+  private readonly owners = new Map<string, { registry: RegistryState; service: ServiceState }>();
+  private readonly claims = new Claims();
+  private readonly syncedListeners: (() => void)[] = [];
+  private allSyncedFired = false;
+
+  constructor(
+    private readonly store: ResourceStore,
+    private readonly mode: OutputMode,
+    private readonly metrics: Metrics,
+    private readonly logger: Logger,
+  ) {}
+
+  /** Registers a registry and returns the sink its adapter writes to. */
+  attach(identity: RegistryIdentity): RegistrySink {
+    const state = new RegistryState(identity, this.registries.size);
+    this.registries.set(identity.name, state);
+    const labels = { registry: identity.name, type: identity.type };
+    this.metrics.registrySynced.set(labels, 0);
+    this.metrics.registryStale.set(labels, 0);
+    const log = this.logger.child({ registry: identity.name, type: identity.type });
+    return {
+      upsert: (service) => this.guard(log, () => this.applyServices(state, [service], [])),
+      remove: (id) => this.guard(log, () => this.applyServices(state, [], [id])),
+      replaceAll: (services) =>
+        this.guard(log, () => {
+          const keep = new Set(services.map((s) => s.id));
+          const gone = [...state.services.keys()].filter((id) => !keep.has(id));
+          this.applyServices(state, services, gone);
+        }),
+      synced: () => {
+        if (state.synced) return;
+        state.synced = true;
+        state.syncedAt = Date.now();
+        this.metrics.registrySynced.set(labels, 1);
+        log.info({ services: state.services.size }, 'registry synced');
+        this.checkAllSynced();
+      },
+      setStale: (stale, err) => {
+        if (err) {
+          state.lastError = errorMessage(err);
+          state.lastErrorCode = (err as { code?: string }).code;
+          this.metrics.registryErrors.inc(labels);
+        }
+        if (stale === state.stale) return;
+        state.stale = stale;
+        state.staleSince = stale ? Date.now() : undefined;
+        this.metrics.registryStale.set(labels, stale ? 1 : 0);
+        if (stale) log.warn({ err: state.lastError }, 'registry unreachable; serving its last known state');
+        else log.info('registry reachable again');
+      },
+      reportBadInput: (what, detail) => {
+        state.badInput++;
+        this.metrics.badInput.inc(labels);
+        log.warn({ what, detail }, 'skipped bad registry input');
+      },
+    };
+  }
+
+  onAllSynced(listener: () => void): void {
+    if (this.allSyncedFired) listener();
+    else this.syncedListeners.push(listener);
+  }
+
+  allSynced(): boolean {
+    return [...this.registries.values()].every((r) => r.synced);
+  }
+
+  registryStates(): readonly RegistryState[] {
+    return [...this.registries.values()];
+  }
+
+  /** Conflicts: store keys claimed by more than one service, with the owners in winning order. */
+  conflicts(): { key: string; owners: readonly string[] }[] {
+    const out: { key: string; owners: readonly string[] }[] = [];
+    const seen = new Set<string>();
+    for (const { service } of this.owners.values()) {
+      for (const key of service.resources.keys()) {
+        if (seen.has(key)) continue;
+        seen.add(key);
+        const owners = this.claims.owners(key);
+        if (owners.length > 1) out.push({ key, owners });
+      }
+    }
+    return out.sort((a, b) => (a.key < b.key ? -1 : 1));
+  }
+
+  private guard(log: Logger, fn: () => void): void {
+    try {
+      fn();
+    } catch (err) {
+      // A bug or bad input must not take the bridge down or drop other services.
+      log.error({ err }, 'failed to apply registry update; previous state kept');
+    }
+  }
+
+  private checkAllSynced(): void {
+    if (this.allSyncedFired || !this.allSynced()) return;
+    this.allSyncedFired = true;
+    this.logger.info('every registry finished its first sync');
+    for (const l of this.syncedListeners.splice(0)) l();
+  }
+
+  private applyServices(
+    state: RegistryState,
+    upserts: readonly RegistryService[],
+    removes: readonly string[],
+  ): void {
+    const affected = new Set<string>();
+    const ctx = {
+      registryName: state.identity.name,
+      registryType: state.identity.type,
+      namespace: state.identity.namespace,
+      mode: this.mode,
+    };
+    for (const service of upserts) {
+      const result = convertService(service, ctx);
+      const ownerId = state.ownerId(service.id);
+      let svc = state.services.get(service.id);
+      if (!svc) {
+        svc = {
+          ownerId,
+          serviceId: service.id,
+          name: service.name,
+          resources: new Map(),
+          warnings: [],
+          instances: 0,
+        };
+        state.services.set(service.id, svc);
+        this.owners.set(ownerId, { registry: state, service: svc });
+      }
+      svc.instances = service.instances.length;
+      this.recordWarnings(state, svc, result.warnings);
+      const next = new Map(result.resources.map((r) => [storeKey(r), r]));
+      this.replaceClaims(svc, next, affected);
+    }
+    for (const id of removes) {
+      const svc = state.services.get(id);
+      if (!svc) continue;
+      this.replaceClaims(svc, new Map(), affected);
+      state.services.delete(id);
+      this.owners.delete(svc.ownerId);
+    }
+    if (upserts.length > 0 || removes.length > 0) state.lastChangeAt = Date.now();
+    this.metrics.registryServices.set(
+      { registry: state.identity.name, type: state.identity.type },
+      state.services.size,
+    );
+    this.reconcile(affected);
+  }
+
+  private replaceClaims(svc: ServiceState, next: Map<string, IstioResource>, affected: Set<string>): void {
+    for (const key of svc.resources.keys()) {
+      if (!next.has(key)) {
+        this.claims.delete(key, svc.ownerId);
+        affected.add(key);
+      }
+    }
+    for (const key of next.keys()) {
+      this.claims.add(key, svc.ownerId);
+      affected.add(key);
+    }
+    svc.resources = next;
+  }
+
+  private reconcile(keys: Set<string>): void {
+    const upserts = new Map<ResourceKind, EncodedResource[]>();
+    const removes = new Map<ResourceKind, string[]>();
+    for (const key of [...keys].sort()) {
+      const kind = key.slice(0, key.indexOf('|')) as ResourceKind;
+      const name = key.slice(kind.length + 1);
+      const winner = this.claims.winner(key);
+      const owner = winner === undefined ? undefined : this.owners.get(winner);
+      const desired = owner?.service.resources.get(key);
+      if (desired) {
+        const list = upserts.get(kind) ?? [];
+        list.push(encodeResource(desired));
+        upserts.set(kind, list);
+        this.noteConflict(key);
+      } else {
+        const list = removes.get(kind) ?? [];
+        list.push(name);
+        removes.set(kind, list);
+      }
+    }
+    for (const kind of new Set([...upserts.keys(), ...removes.keys()])) {
+      const change = this.store.apply(kind, upserts.get(kind) ?? [], removes.get(kind) ?? []);
+      const added = change.changed.length;
+      if (added > 0) this.metrics.resourceUpdates.inc({ kind, op: 'upsert' }, added);
+      if (change.removed.length > 0)
+        this.metrics.resourceUpdates.inc({ kind, op: 'delete' }, change.removed.length);
+      this.metrics.resources.set({ kind }, this.store.kind(kind).size);
+    }
+  }
+
+  private noteConflict(key: string): void {
+    const owners = this.claims.owners(key);
+    if (owners.length < 2) return;
+    for (const loser of owners.slice(1)) {
+      const o = this.owners.get(loser);
+      if (!o) continue;
+      const msg = `resource ${key} is also produced by ${owners[0]}; that one is served and this one is not`;
+      if (o.service.warnings.some((w) => w.message === msg)) continue;
+      this.recordWarnings(o.registry, o.service, [...o.service.warnings, warning('NAME_CONFLICT', msg)]);
+    }
+  }
+
+  private recordWarnings(state: RegistryState, svc: ServiceState, warnings: ConvertWarning[]): void {
+    const before = new Set(svc.warnings.map((w) => `${w.code} ${w.message}`));
+    const fresh = warnings.filter((w) => !before.has(`${w.code} ${w.message}`));
+    svc.warnings = warnings;
+    if (fresh.length === 0) return;
+    for (const w of fresh) this.metrics.convertWarnings.inc({ registry: state.identity.name, code: w.code });
+    this.logger.warn(
+      {
+        registry: state.identity.name,
+        service: svc.name,
+        warnings: fresh.map((w) => `${w.code}: ${w.message}`),
+      },
+      'conversion warnings',
+    );
+  }
+}
