@@ -1,0 +1,83 @@
+import assert from 'node:assert/strict';
+import { describe, test } from 'node:test';
+import { Metrics } from '../../src/admin/metrics.js';
+import { Pipeline } from '../../src/pipeline/pipeline.js';
+import { ResourceStore } from '../../src/store/resource-store.js';
+import type { KindChange } from '../../src/store/kind-store.js';
+import type { RegistryService } from '../../src/model/registry.js';
+import { silentLogger } from '../support/bridge.js';
+
+const svc = (name: string, address: string): RegistryService => ({
+  id: name,
+  name,
+  instances: [{ address, port: 80, labels: {}, healthy: true }],
+});
+
+function setup() {
+  const store = new ResourceStore();
+  const changes: KindChange[] = [];
+  store.onChange((c) => changes.push(c));
+  const pipeline = new Pipeline(store, 'serviceentry', new Metrics(), silentLogger);
+  return { store, changes, pipeline };
+}
+
+describe('Pipeline', () => {
+  test('re-sending an unchanged service produces no store change', () => {
+    const { pipeline, changes } = setup();
+    const sink = pipeline.attach({ name: 'r', type: 'file', namespace: 'ns' });
+    sink.upsert(svc('a', '10.0.0.1'));
+    assert.equal(changes.length, 1);
+    sink.upsert(svc('a', '10.0.0.1'));
+    sink.replaceAll([svc('a', '10.0.0.1')]);
+    assert.equal(changes.length, 1);
+  });
+
+  test('replaceAll removes services that are no longer listed and changes only what differs', () => {
+    const { pipeline, changes, store } = setup();
+    const sink = pipeline.attach({ name: 'r', type: 'file', namespace: 'ns' });
+    sink.replaceAll([svc('a', '10.0.0.1'), svc('b', '10.0.0.2'), svc('c', '10.0.0.3')]);
+    changes.length = 0;
+    sink.replaceAll([svc('a', '10.0.0.1'), svc('b', '10.0.0.9')]);
+    assert.deepEqual(changes, [{ kind: 'ServiceEntry', changed: ['ns/b'], removed: ['ns/c'] }]);
+    assert.deepEqual(store.kind('ServiceEntry').keys(), ['ns/a', 'ns/b']);
+  });
+
+  test('two registries producing the same name: the first configured wins, the other is reported, and takes over when the first leaves', () => {
+    const { pipeline, store } = setup();
+    const first = pipeline.attach({ name: 'one', type: 'file', namespace: 'ns' });
+    const second = pipeline.attach({ name: 'two', type: 'file', namespace: 'ns' });
+    second.upsert(svc('a', '10.0.0.2'));
+    first.upsert(svc('a', '10.0.0.1'));
+    const served = () => store.kind('ServiceEntry').get('ns/a')!.resource;
+    assert.equal(served().annotations['registry-bridge.io/registry-type'], 'file');
+    assert.equal(served().labels['registry-bridge.io/registry'], 'one');
+    assert.equal(pipeline.conflicts().length, 1);
+    const loser = pipeline.registryStates()[1]!.services.get('a')!;
+    assert.ok(loser.warnings.some((w) => w.code === 'NAME_CONFLICT'));
+    first.remove('a');
+    assert.equal(served().labels['registry-bridge.io/registry'], 'two');
+    assert.equal(pipeline.conflicts().length, 0);
+  });
+
+  test('all-synced fires only when every registry has synced', () => {
+    const { pipeline } = setup();
+    const a = pipeline.attach({ name: 'a', type: 'file', namespace: 'ns' });
+    const b = pipeline.attach({ name: 'b', type: 'file', namespace: 'ns' });
+    let fired = 0;
+    pipeline.onAllSynced(() => fired++);
+    a.synced();
+    assert.equal(fired, 0);
+    b.synced();
+    b.synced();
+    assert.equal(fired, 1);
+  });
+
+  test('an exception inside conversion is contained and other services are kept', () => {
+    const { pipeline, store } = setup();
+    const sink = pipeline.attach({ name: 'r', type: 'file', namespace: 'ns' });
+    sink.upsert(svc('a', '10.0.0.1'));
+    const bad = { id: 'b', name: 'b', instances: null } as unknown as RegistryService;
+    assert.doesNotThrow(() => sink.upsert(bad));
+    assert.deepEqual(store.kind('ServiceEntry').keys(), ['ns/a']);
+  });
+});

@@ -1,0 +1,73 @@
+import { Metrics } from '../../src/admin/metrics.js';
+import { encodeResource } from '../../src/mcp/encode.js';
+import { AdsServer } from '../../src/mcp/server.js';
+import type { ServiceEntryResource } from '../../src/model/istio.js';
+import { ResourceStore } from '../../src/store/resource-store.js';
+import { silentLogger } from './bridge.js';
+
+export function serviceEntry(name: string, address = '10.0.0.1', namespace = 'ns'): ServiceEntryResource {
+  return {
+    kind: 'ServiceEntry',
+    namespace,
+    name,
+    labels: {},
+    annotations: {},
+    spec: {
+      hosts: [`${name}.${namespace}`],
+      ports: [{ number: 80, protocol: 'HTTP', name: 'http-80' }],
+      location: 'MESH_INTERNAL',
+      resolution: 'STATIC',
+      endpoints: [{ address }],
+    },
+  };
+}
+
+export interface AdsFixture {
+  store: ResourceStore;
+  server: AdsServer;
+  metrics: Metrics;
+  address: string;
+  put(name: string, address?: string): void;
+  del(name: string): void;
+  close(): Promise<void>;
+}
+
+/** A real gRPC ADS server on a free loopback port, fed directly through its store. */
+export async function startAds(
+  opts: { gate?: boolean; debounceMs?: number; maxDelayMs?: number } = {},
+): Promise<AdsFixture> {
+  const store = new ResourceStore();
+  const metrics = new Metrics();
+  const server = new AdsServer(store, metrics, silentLogger, {
+    debounceMs: opts.debounceMs ?? 0,
+    maxDelayMs: opts.maxDelayMs ?? 1000,
+    delta: true,
+  });
+  const port = await server.listen('127.0.0.1:0');
+  if (opts.gate !== false) server.openGate();
+  return {
+    store,
+    server,
+    metrics,
+    address: `127.0.0.1:${port}`,
+    put: (name, address) =>
+      void store.apply('ServiceEntry', [encodeResource(serviceEntry(name, address))], []),
+    del: (name) => void store.apply('ServiceEntry', [], [`ns/${name}`]),
+    close: () => server.close(500),
+  };
+}
+
+export async function metricValue(
+  metrics: Metrics,
+  name: string,
+  labels: Record<string, string> = {},
+): Promise<number> {
+  const metric = metrics.registry.getSingleMetric(name);
+  if (!metric) throw new Error(`no metric ${name}`);
+  const { values } = await metric.get();
+  return values
+    .filter((v) =>
+      Object.entries(labels).every(([k, val]) => (v.labels as Record<string, unknown>)[k] === val),
+    )
+    .reduce((sum, v) => sum + v.value, 0);
+}
