@@ -11,8 +11,10 @@ export interface EncodedResource {
   readonly resource: IstioResource;
   /** Content hash of everything istiod stores (metadata and body). */
   readonly version: string;
-  /** google.protobuf.Any wrapping istio.mcp.v1alpha1.Resource. */
+  /** google.protobuf.Any wrapping istio.mcp.v1alpha1.Resource (a view into `sotwField`). */
   readonly any: Buffer;
+  /** `resources` field (2) of a SotW DiscoveryResponse holding `any`: the bytes kept for serving. */
+  readonly sotwField: Buffer;
 }
 
 /**
@@ -40,10 +42,16 @@ export function encodeResource(resource: IstioResource): EncodedResource {
   const versioned = t.McpResource.encode(
     t.McpResource.fromObject({ metadata: meta(version), body: bodyAny }),
   ).finish();
-  return { key, resource, version, any: encodeAny(MCP_RESOURCE_TYPE, versioned) };
+  const any = encodeAny(MCP_RESOURCE_TYPE, versioned);
+  const sotwField = bytesField(2, any, true);
+  return { key, resource, version, any: sotwField.subarray(sotwField.length - any.length), sotwField };
 }
 
 /** envoy.service.discovery.v3.Resource for Delta responses: version, the Any, name. */
 export function encodeDeltaResource(r: EncodedResource): Buffer {
-  return Buffer.concat([stringField(1, r.version), bytesField(2, r.any), stringField(3, r.key)]);
+  const parts = [stringField(1, r.version), bytesField(2, r.any), stringField(3, r.key)];
+  const out = Buffer.allocUnsafeSlow(parts.reduce((n, p) => n + p.length, 0));
+  let off = 0;
+  for (const p of parts) off += p.copy(out, off);
+  return out;
 }

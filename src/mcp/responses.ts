@@ -1,11 +1,27 @@
+import type { SotwBody } from '../store/kind-store.js';
 import { bytesField, stringField } from './wire.js';
+
+const EMPTY_BODY: SotwBody = { parts: [], length: 0 };
 
 /**
  * DiscoveryResponse bytes: version_info (1), the shared resources body
- * (repeated field 2, pre-framed), type_url (4), nonce (5).
+ * (repeated field 2, pre-framed), type_url (4), nonce (5). One allocation,
+ * each resource's bytes copied once.
  */
-export function sotwResponseBytes(versionInfo: string, body: Buffer, typeUrl: string, nonce: string): Buffer {
-  return Buffer.concat([stringField(1, versionInfo), body, stringField(4, typeUrl), stringField(5, nonce)]);
+export function sotwResponseBytes(
+  versionInfo: string,
+  body: SotwBody | undefined,
+  typeUrl: string,
+  nonce: string,
+): Buffer {
+  body ??= EMPTY_BODY;
+  const head = stringField(1, versionInfo);
+  const tail = Buffer.concat([stringField(4, typeUrl), stringField(5, nonce)]);
+  const out = Buffer.allocUnsafe(head.length + body.length + tail.length);
+  let off = head.copy(out, 0);
+  for (const part of body.parts) off += part.copy(out, off);
+  tail.copy(out, off);
+  return out;
 }
 
 /**

@@ -120,7 +120,7 @@ export class SotwStream extends StreamBase<DiscoveryRequestMsg> {
       return;
     }
     const nonce = this.nextNonce();
-    const bytes = sotwResponseBytes(version, store ? store.sotwBody() : Buffer.alloc(0), w.typeUrl, nonce);
+    const bytes = sotwResponseBytes(version, store?.sotwBody(), w.typeUrl, nonce);
     w.nonce = nonce;
     w.sentVersion = version;
     this.write(bytes, w.typeUrl, w.since);

@@ -21,10 +21,15 @@ function writeVarint(buf: Buffer, offset: number, n: number): number {
   return offset;
 }
 
-/** A length-delimited field (wire type 2): tag, length, bytes. */
-export function bytesField(fieldNumber: number, payload: Uint8Array): Buffer {
+/**
+ * A length-delimited field (wire type 2): tag, length, bytes. `longLived`
+ * allocates outside Node's shared 8 KiB pool, so a kept buffer never pins a
+ * pool slab full of garbage.
+ */
+export function bytesField(fieldNumber: number, payload: Uint8Array, longLived = false): Buffer {
   const tag = (fieldNumber << 3) | 2;
-  const out = Buffer.allocUnsafe(varintLength(tag) + varintLength(payload.length) + payload.length);
+  const size = varintLength(tag) + varintLength(payload.length) + payload.length;
+  const out = longLived ? Buffer.allocUnsafeSlow(size) : Buffer.allocUnsafe(size);
   let off = writeVarint(out, 0, tag);
   off = writeVarint(out, off, payload.length);
   out.set(payload, off);

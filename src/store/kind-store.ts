@@ -1,6 +1,5 @@
 import type { ResourceKind } from '../model/istio.js';
 import { encodeDeltaResource, type EncodedResource } from '../mcp/encode.js';
-import { bytesField } from '../mcp/wire.js';
 import { SetHash } from './set-hash.js';
 import { SortedKeys } from './sorted-keys.js';
 
@@ -12,10 +11,14 @@ export interface KindChange {
   readonly removed: readonly string[];
 }
 
+/** The repeated `resources` fields of a SotW response, in name order, not yet copied together. */
+export interface SotwBody {
+  readonly parts: readonly Buffer[];
+  readonly length: number;
+}
+
 interface Entry {
   readonly encoded: EncodedResource;
-  /** `resources` field (2) of a SotW DiscoveryResponse, built on first use. */
-  sotwField?: Buffer;
   /** envoy Resource message for Delta, built on first use. */
   deltaMessage?: Buffer;
 }
@@ -28,7 +31,7 @@ export class KindStore {
   private readonly entries = new Map<string, Entry>();
   private readonly order = new SortedKeys();
   private readonly hash = new SetHash();
-  private body: Buffer | undefined;
+  private body: SotwBody | undefined;
 
   constructor(readonly kind: ResourceKind) {}
 
@@ -74,16 +77,21 @@ export class KindStore {
     return this.hash.hex();
   }
 
-  /** Every resource as repeated `resources` fields of a SotW response, sorted by name; cached until a change. */
-  sotwBody(): Buffer {
+  /**
+   * Every resource as repeated `resources` fields of a SotW response, sorted
+   * by name; cached until a change. The parts are copied once, straight into
+   * each response, never concatenated on their own.
+   */
+  sotwBody(): SotwBody {
     if (this.body) return this.body;
     const parts: Buffer[] = [];
+    let length = 0;
     for (const key of this.order.values()) {
       const e = this.entries.get(key)!;
-      e.sotwField ??= bytesField(2, e.encoded.any);
-      parts.push(e.sotwField);
+      parts.push(e.encoded.sotwField);
+      length += e.encoded.sotwField.length;
     }
-    this.body = Buffer.concat(parts);
+    this.body = { parts, length };
     return this.body;
   }
 

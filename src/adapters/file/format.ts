@@ -36,7 +36,7 @@ export interface ParsedFile {
  * skipped and listed in `problems`, so one typo never hides the rest.
  */
 export function parseRegistryFile(text: string): ParsedFile {
-  const doc = parseYaml(text) as unknown;
+  const doc = parseDocument(text);
   const top = z.object({ services: z.array(z.unknown()).default([]) }).safeParse(doc ?? {});
   if (!top.success)
     throw new Error(`expected a mapping with a "services" list: ${top.error.issues[0]!.message}`);
@@ -75,6 +75,18 @@ export function parseRegistryFile(text: string): ParsedFile {
     });
   });
   return { services, problems };
+}
+
+/** JSON is YAML too; parsed natively it is ~100x faster, which matters for generated files. */
+function parseDocument(text: string): unknown {
+  if (/^\s*[{[]/.test(text)) {
+    try {
+      return JSON.parse(text) as unknown;
+    } catch {
+      // not strict JSON (e.g. YAML flow style): fall through to the YAML parser
+    }
+  }
+  return parseYaml(text) as unknown;
 }
 
 function describe(err: z.ZodError): string {
