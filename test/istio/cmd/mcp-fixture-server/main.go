@@ -2,7 +2,8 @@
 // server for exercising istiod and adsc-probe without the project's server.
 // It answers every requested type URL with the full state of that kind (empty
 // if none), echoing the requested type_url, and re-pushes all subscribed types
-// whenever the resource file changes (mtime polled every 200 ms).
+// whenever the resource file changes (mtime polled every 200 ms). -skip lists
+// kinds it never answers, to exercise istiod's wait-for-every-type behaviour.
 //
 // Resource file (YAML or JSON):
 //
@@ -138,6 +139,7 @@ func (s *state) watchChan() <-chan struct{} {
 type server struct {
 	discovery.UnimplementedAggregatedDiscoveryServiceServer
 	st    *state
+	skip  map[string]bool // kinds never answered
 	mu    sync.Mutex
 	nonce int
 }
@@ -191,6 +193,8 @@ func (srv *server) StreamAggregatedResources(stream discovery.AggregatedDiscover
 			log.Printf("request %s", line)
 			last, subscribed := sent[r.TypeUrl]
 			switch {
+			case srv.skip[r.TypeUrl[strings.LastIndex(r.TypeUrl, "/")+1:]]:
+				continue
 			case !subscribed:
 				order = append(order, r.TypeUrl)
 			case r.ResponseNonce == last:
@@ -208,7 +212,14 @@ func (srv *server) StreamAggregatedResources(stream discovery.AggregatedDiscover
 func main() {
 	addr := flag.String("addr", "127.0.0.1:18848", "listen address")
 	file := flag.String("file", "", "resource file (YAML/JSON); reloaded on change")
+	skip := flag.String("skip", "", "comma-separated kinds never to answer (to test sync gating)")
 	flag.Parse()
+	skipped := map[string]bool{}
+	for _, k := range strings.Split(*skip, ",") {
+		if k != "" {
+			skipped[k] = true
+		}
+	}
 	log.SetFlags(log.Lmicroseconds)
 	st := &state{byKind: map[string][]*anypb.Any{}, changed: make(chan struct{})}
 	var mtime time.Time
@@ -239,7 +250,7 @@ func main() {
 		log.Fatal(err)
 	}
 	g := grpc.NewServer()
-	discovery.RegisterAggregatedDiscoveryServiceServer(g, &server{st: st})
+	discovery.RegisterAggregatedDiscoveryServiceServer(g, &server{st: st, skip: skipped})
 	log.Printf("listening on %s", lis.Addr())
 	log.Fatal(g.Serve(lis))
 }
