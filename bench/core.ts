@@ -18,7 +18,7 @@ import { SotwStream } from '../src/mcp/sotw-stream.js';
 import type { StreamHost } from '../src/mcp/stream-host.js';
 import { bytesField } from '../src/mcp/wire.js';
 import type { RegistryService } from '../src/model/registry.js';
-import { FakeCall } from './fake-call.js';
+import { FakeCall } from '../test/support/fake-call.js';
 import { cpuMicros, median, verdict } from './stats.js';
 
 const SE = 'networking.istio.io/v1/ServiceEntry';

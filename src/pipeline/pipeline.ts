@@ -138,7 +138,19 @@ export class Pipeline {
       mode: this.mode,
     };
     for (const service of upserts) {
-      const result = convertService(service, ctx);
+      let result;
+      try {
+        result = convertService(service, ctx);
+      } catch (err) {
+        // One malformed service must not cost the others their update: keep its previous state.
+        state.badInput++;
+        this.metrics.badInput.inc({ registry: state.identity.name, type: state.identity.type });
+        this.logger.error(
+          { registry: state.identity.name, service: String(service.name), err },
+          'service could not be converted; its previous state is kept',
+        );
+        continue;
+      }
       const ownerId = state.ownerId(service.id);
       let svc = state.services.get(service.id);
       if (!svc) {

@@ -2,17 +2,24 @@ import { EventEmitter } from 'node:events';
 import type { ServerDuplexStream } from '@grpc/grpc-js';
 
 /**
- * Stands in for a grpc-js server call so the bench measures the stream code
- * (diffing, framing) without socket and client costs.
+ * Stands in for a grpc-js server call, so tests and the bench drive the stream
+ * code (diffing, framing, backpressure) without sockets. Set `full` to make
+ * `write` report a full socket; `drain()` then empties it like grpc-js does.
  */
 export class FakeCall<Req> extends EventEmitter {
   readonly writes: Buffer[] = [];
   onWrite: ((b: Buffer) => void) | undefined;
+  full = false;
 
   write(b: Buffer): boolean {
     this.writes.push(b);
     this.onWrite?.(b);
-    return true;
+    return !this.full;
+  }
+
+  drain(): void {
+    this.full = false;
+    this.emit('drain');
   }
 
   getPeer(): string {

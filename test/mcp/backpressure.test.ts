@@ -1,0 +1,44 @@
+import assert from 'node:assert/strict';
+import { describe, test } from 'node:test';
+import { Metrics } from '../../src/admin/metrics.js';
+import { encodeResource } from '../../src/mcp/encode.js';
+import { protoTypes } from '../../src/mcp/proto.js';
+import type { DiscoveryRequestMsg } from '../../src/mcp/service-def.js';
+import { SotwStream } from '../../src/mcp/sotw-stream.js';
+import { ResourceStore } from '../../src/store/resource-store.js';
+import { serviceEntry } from '../support/ads.js';
+import { silentLogger } from '../support/bridge.js';
+import { FakeCall } from '../support/fake-call.js';
+
+const SE = 'networking.istio.io/v1/ServiceEntry';
+
+function open(store: ResourceStore): { call: FakeCall<DiscoveryRequestMsg>; stream: SotwStream } {
+  const call = new FakeCall<DiscoveryRequestMsg>();
+  const host = { store, metrics: new Metrics(), logger: silentLogger, gateOpen: () => true };
+  const stream = new SotwStream(call.asCall(), host, () => {});
+  call.request({ typeUrl: SE, responseNonce: 'x', versionInfo: '', resourceNames: [] });
+  return { call, stream };
+}
+
+const resourceCount = (b: Buffer): number =>
+  (protoTypes().DiscoveryResponse.decode(b) as unknown as { resources: unknown[] }).resources.length;
+
+describe('SotW write backpressure', () => {
+  test('a client with a full socket gets only the newest state once it drains, and does not hold up others', () => {
+    const store = new ResourceStore();
+    const slow = open(store);
+    const fast = open(store);
+    slow.call.full = true;
+    for (let i = 1; i <= 3; i++) {
+      store.apply('ServiceEntry', [encodeResource(serviceEntry(`s${i}`))], []);
+      const push = { names: new Set([`ns/s${i}`]), since: performance.now() };
+      slow.stream.onChange('ServiceEntry', push);
+      fast.stream.onChange('ServiceEntry', push);
+    }
+    assert.equal(fast.call.writes.length, 4, 'fast client: initial response + 3 pushes');
+    assert.equal(slow.call.writes.length, 2, 'slow client: initial, then the write that filled the socket');
+    slow.call.drain();
+    assert.equal(slow.call.writes.length, 3, 'one catch-up write on drain');
+    assert.equal(resourceCount(slow.call.writes[2]!), 3, 'the catch-up write holds the newest full state');
+  });
+});
