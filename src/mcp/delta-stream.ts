@@ -3,29 +3,19 @@ import type { ResourceKind } from '../model/istio.js';
 import type { PendingPush } from './push-scheduler.js';
 import { deltaResponseBytes } from './responses.js';
 import type { DeltaDiscoveryRequestMsg } from './service-def.js';
-import { StreamBase } from './stream-base.js';
+import { newWatchCommon, StreamBase, type WatchCommon } from './stream-base.js';
 import { EMPTY_VERSION, type ClientInfo, type StreamHost } from './stream-host.js';
-import { servedKind } from './type-urls.js';
 
 type Dirty = Set<string> | 'all';
 
-interface DeltaWatch {
-  readonly typeUrl: string;
-  readonly kind: ResourceKind | undefined;
+interface DeltaWatch extends WatchCommon {
   wildcard: boolean;
   readonly names: Set<string>;
   /** name -> version the client has (from initial_resource_versions or sent). */
   readonly known: Map<string, string>;
-  nonce: string | undefined;
-  sentVersion: string | undefined;
-  ackedVersion: string | undefined;
-  nacks: number;
-  lastNack: string | undefined;
   answered: boolean;
   /** Names to look at on the next send ('all' = every name). */
   dirty: Dirty;
-  waiting: boolean;
-  since: number | undefined;
 }
 
 function addDirty(w: DeltaWatch, names: Iterable<string> | 'all'): void {
@@ -55,54 +45,34 @@ export class DeltaStream extends StreamBase<DeltaDiscoveryRequestMsg> {
 
   protected onRequest(req: DeltaDiscoveryRequestMsg): void {
     const typeUrl = req.typeUrl;
-    const m = this.host.metrics;
-    if (!typeUrl) {
-      m.requests.inc({ type_url: '', mode: 'delta', outcome: 'invalid' });
-      this.log.warn('delta request without type_url ignored');
-      return;
-    }
+    if (!this.hasTypeUrl(typeUrl)) return;
     let w = this.watches.get(typeUrl);
     const subscribe = req.resourceNamesSubscribe ?? [];
     const unsubscribe = req.resourceNamesUnsubscribe ?? [];
     if (!w) {
       w = {
-        typeUrl,
-        kind: servedKind(typeUrl),
+        ...newWatchCommon(typeUrl),
         // No names on the first request is the legacy wildcard; '*' is the explicit one.
         wildcard: subscribe.length === 0 || subscribe.includes('*'),
         names: new Set(subscribe.filter((n) => n !== '*')),
         known: new Map(Object.entries(req.initialResourceVersions ?? {})),
-        nonce: undefined,
-        sentVersion: undefined,
-        ackedVersion: undefined,
-        nacks: 0,
-        lastNack: undefined,
         answered: false,
         dirty: 'all',
-        waiting: false,
-        since: undefined,
       };
       this.watches.set(typeUrl, w);
-      m.requests.inc({ type_url: typeUrl, mode: 'delta', outcome: 'subscribe' });
+      this.count(typeUrl, 'subscribe');
       this.respond(w);
       return;
     }
     if (req.responseNonce && req.responseNonce === w.nonce) {
       if (req.errorDetail) {
-        w.nacks++;
-        w.lastNack = req.errorDetail.message ?? `code ${req.errorDetail.code ?? '?'}`;
-        m.nacks.inc({ type_url: typeUrl, mode: 'delta' });
-        m.requests.inc({ type_url: typeUrl, mode: 'delta', outcome: 'nack' });
-        this.log.warn(
-          { typeUrl, nodeId: this.node?.id, error: w.lastNack },
-          'client rejected a delta response (NACK)',
-        );
+        this.recordNack(w, req.errorDetail);
       } else {
         w.ackedVersion = w.sentVersion;
-        m.requests.inc({ type_url: typeUrl, mode: 'delta', outcome: 'ack' });
+        this.count(typeUrl, 'ack');
       }
     } else if (req.responseNonce) {
-      m.requests.inc({ type_url: typeUrl, mode: 'delta', outcome: 'stale' });
+      this.count(typeUrl, 'stale');
     }
     // Subscription changes count whatever the nonce.
     let changed = false;
@@ -195,16 +165,7 @@ export class DeltaStream extends StreamBase<DeltaDiscoveryRequestMsg> {
       ...this.baseInfo(),
       watches: [...this.watches.values()]
         .sort((a, b) => (a.typeUrl < b.typeUrl ? -1 : 1))
-        .map((w) => ({
-          typeUrl: w.typeUrl,
-          lastSentVersion: w.sentVersion,
-          lastAckedVersion: w.ackedVersion,
-          lastNonce: w.nonce,
-          nackCount: w.nacks,
-          lastNack: w.lastNack,
-          waitingForSync: w.waiting,
-          resources: w.known.size,
-        })),
+        .map((w) => ({ ...this.watchInfo(w), resources: w.known.size })),
     };
   }
 }

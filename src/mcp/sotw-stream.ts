@@ -3,23 +3,12 @@ import type { ResourceKind } from '../model/istio.js';
 import type { PendingPush } from './push-scheduler.js';
 import { sotwResponseBytes } from './responses.js';
 import type { DiscoveryRequestMsg } from './service-def.js';
-import { StreamBase } from './stream-base.js';
+import { newWatchCommon, StreamBase, type WatchCommon } from './stream-base.js';
 import { EMPTY_VERSION, type ClientInfo, type StreamHost } from './stream-host.js';
-import { servedKind } from './type-urls.js';
 
-interface SotwWatch {
-  readonly typeUrl: string;
-  readonly kind: ResourceKind | undefined;
-  nonce: string | undefined;
-  sentVersion: string | undefined;
-  ackedVersion: string | undefined;
-  nacks: number;
-  lastNack: string | undefined;
-  /** Held back until every registry synced. */
-  waiting: boolean;
+interface SotwWatch extends WatchCommon {
   /** Due while the socket was full. */
   pending: boolean;
-  since: number | undefined;
 }
 
 /**
@@ -36,50 +25,27 @@ export class SotwStream extends StreamBase<DiscoveryRequestMsg> {
 
   protected onRequest(req: DiscoveryRequestMsg): void {
     const typeUrl = req.typeUrl;
-    const m = this.host.metrics;
-    if (!typeUrl) {
-      m.requests.inc({ type_url: '', mode: 'sotw', outcome: 'invalid' });
-      this.log.warn('request without type_url ignored');
-      return;
-    }
+    if (!this.hasTypeUrl(typeUrl)) return;
     let w = this.watches.get(typeUrl);
     if (!w) {
       // First request for this type on this stream: a subscription, whatever its nonce
       // (istiod sends a timestamp as the nonce of its very first request).
-      w = {
-        typeUrl,
-        kind: servedKind(typeUrl),
-        nonce: undefined,
-        sentVersion: undefined,
-        ackedVersion: undefined,
-        nacks: 0,
-        lastNack: undefined,
-        waiting: false,
-        pending: false,
-        since: undefined,
-      };
+      w = { ...newWatchCommon(typeUrl), pending: false };
       this.watches.set(typeUrl, w);
-      m.requests.inc({ type_url: typeUrl, mode: 'sotw', outcome: 'subscribe' });
+      this.count(typeUrl, 'subscribe');
       this.respond(w);
       return;
     }
     if (req.responseNonce !== w.nonce) {
-      m.requests.inc({ type_url: typeUrl, mode: 'sotw', outcome: 'stale' });
+      this.count(typeUrl, 'stale');
       return;
     }
     if (req.errorDetail) {
-      w.nacks++;
-      w.lastNack = req.errorDetail.message ?? `code ${req.errorDetail.code ?? '?'}`;
-      m.nacks.inc({ type_url: typeUrl, mode: 'sotw' });
-      m.requests.inc({ type_url: typeUrl, mode: 'sotw', outcome: 'nack' });
-      this.log.warn(
-        { typeUrl, version: w.sentVersion, nodeId: this.node?.id, error: w.lastNack },
-        'client rejected a response (NACK); not re-sent until the resources change',
-      );
+      this.recordNack(w, req.errorDetail);
       return;
     }
     w.ackedVersion = req.versionInfo;
-    m.requests.inc({ type_url: typeUrl, mode: 'sotw', outcome: 'ack' });
+    this.count(typeUrl, 'ack');
   }
 
   onChange(kind: ResourceKind, push: PendingPush): void {
@@ -133,15 +99,7 @@ export class SotwStream extends StreamBase<DiscoveryRequestMsg> {
       ...this.baseInfo(),
       watches: [...this.watches.values()]
         .sort((a, b) => (a.typeUrl < b.typeUrl ? -1 : 1))
-        .map((w) => ({
-          typeUrl: w.typeUrl,
-          lastSentVersion: w.sentVersion,
-          lastAckedVersion: w.ackedVersion,
-          lastNonce: w.nonce,
-          nackCount: w.nacks,
-          lastNack: w.lastNack,
-          waitingForSync: w.waiting,
-        })),
+        .map((w) => this.watchInfo(w)),
     };
   }
 }

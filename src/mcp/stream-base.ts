@@ -2,8 +2,39 @@ import type { ServerDuplexStream } from '@grpc/grpc-js';
 import type { Logger } from 'pino';
 import type { ResourceKind } from '../model/istio.js';
 import type { PendingPush } from './push-scheduler.js';
-import type { NodeMsg } from './service-def.js';
-import type { ClientInfo, StreamHost } from './stream-host.js';
+import type { NodeMsg, StatusMsg } from './service-def.js';
+import type { ClientInfo, StreamHost, WatchInfo } from './stream-host.js';
+import { servedKind } from './type-urls.js';
+
+/** Per type URL bookkeeping both protocols keep. */
+export interface WatchCommon {
+  readonly typeUrl: string;
+  /** The served kind, or undefined for kinds answered empty. */
+  readonly kind: ResourceKind | undefined;
+  nonce: string | undefined;
+  sentVersion: string | undefined;
+  ackedVersion: string | undefined;
+  nacks: number;
+  lastNack: string | undefined;
+  /** Held back until every registry synced. */
+  waiting: boolean;
+  /** When the change now due happened (push latency metric). */
+  since: number | undefined;
+}
+
+export function newWatchCommon(typeUrl: string): WatchCommon {
+  return {
+    typeUrl,
+    kind: servedKind(typeUrl),
+    nonce: undefined,
+    sentVersion: undefined,
+    ackedVersion: undefined,
+    nacks: 0,
+    lastNack: undefined,
+    waiting: false,
+    since: undefined,
+  };
+}
 
 let nextStreamId = 1;
 
@@ -58,6 +89,43 @@ export abstract class StreamBase<Req extends { node?: NodeMsg | null }> {
   /** Every registry has synced: answer held-back ServiceEntry/WorkloadEntry requests. */
   abstract onGateOpen(): void;
   abstract info(): ClientInfo;
+
+  /** Counts a request outcome (subscribe, ack, nack, stale, invalid). */
+  protected count(typeUrl: string, outcome: string): void {
+    this.host.metrics.requests.inc({ type_url: typeUrl, mode: this.mode, outcome });
+  }
+
+  /** False (after counting and logging) for a request without a type URL. */
+  protected hasTypeUrl(typeUrl: string): boolean {
+    if (typeUrl) return true;
+    this.count('', 'invalid');
+    this.log.warn('request without type_url ignored');
+    return false;
+  }
+
+  /** A NACK: logged, counted, shown per client; nothing is re-sent for it. */
+  protected recordNack(w: WatchCommon, detail: StatusMsg): void {
+    w.nacks++;
+    w.lastNack = detail.message ?? `code ${detail.code ?? '?'}`;
+    this.host.metrics.nacks.inc({ type_url: w.typeUrl, mode: this.mode });
+    this.count(w.typeUrl, 'nack');
+    this.log.warn(
+      { typeUrl: w.typeUrl, version: w.sentVersion, nodeId: this.node?.id, error: w.lastNack },
+      'client rejected a response (NACK); not re-sent until the resources change',
+    );
+  }
+
+  protected watchInfo(w: WatchCommon): WatchInfo {
+    return {
+      typeUrl: w.typeUrl,
+      lastSentVersion: w.sentVersion,
+      lastAckedVersion: w.ackedVersion,
+      lastNonce: w.nonce,
+      nackCount: w.nacks,
+      lastNack: w.lastNack,
+      waitingForSync: w.waiting,
+    };
+  }
 
   protected get isBlocked(): boolean {
     return this.blocked;

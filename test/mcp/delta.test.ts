@@ -1,30 +1,20 @@
 import assert from 'node:assert/strict';
-import { afterEach, describe, test } from 'node:test';
+import { describe, test } from 'node:test';
 import { openDelta, type DeltaDiscoveryResponseMsg } from '../../src/mcp/client.js';
-import { startAds, type AdsFixture } from '../support/ads.js';
+import { adsTestContext, type AdsFixture } from '../support/ads.js';
 import { eventually } from '../support/bridge.js';
 
 const SE = 'networking.istio.io/v1/ServiceEntry';
 
+const ctx = adsTestContext(openDelta);
+const connect = ctx.connect;
 let fx: AdsFixture | undefined;
-const streams: { close(): void }[] = [];
-afterEach(async () => {
-  for (const s of streams.splice(0)) s.close();
-  await fx?.close();
-  fx = undefined;
-});
-
-function connect(f: AdsFixture) {
-  const s = openDelta(f.address);
-  streams.push(s);
-  return s;
-}
 
 const sent = (r: DeltaDiscoveryResponseMsg): string[] => r.resources.map((x) => x.name).sort();
 
 describe('Delta ADS', () => {
   test('a wildcard subscription receives everything, then only what changed, and removals', async () => {
-    fx = await startAds();
+    fx = await ctx.start();
     fx.put('a');
     fx.put('b');
     const s = connect(fx);
@@ -45,7 +35,7 @@ describe('Delta ADS', () => {
   });
 
   test('initial_resource_versions: what the client already has is not re-sent; what is gone is removed', async () => {
-    fx = await startAds();
+    fx = await ctx.start();
     fx.put('a');
     fx.put('b');
     const versionA = fx.store.kind('ServiceEntry').get('ns/a')!.version;
@@ -60,7 +50,7 @@ describe('Delta ADS', () => {
   });
 
   test('named subscriptions get only their names; subscribe and unsubscribe later', async () => {
-    fx = await startAds();
+    fx = await ctx.start();
     fx.put('a');
     fx.put('b');
     fx.put('c');
@@ -81,7 +71,7 @@ describe('Delta ADS', () => {
   });
 
   test('an unchanged re-put sends nothing', async () => {
-    fx = await startAds();
+    fx = await ctx.start();
     fx.put('a');
     const s = connect(fx);
     s.send({ typeUrl: SE });
@@ -91,7 +81,7 @@ describe('Delta ADS', () => {
   });
 
   test('a kind that is not served is answered once with nothing', async () => {
-    fx = await startAds();
+    fx = await ctx.start();
     const s = connect(fx);
     s.send({ typeUrl: 'networking.istio.io/v1/VirtualService' });
     const res = await s.next();
@@ -100,7 +90,7 @@ describe('Delta ADS', () => {
   });
 
   test('a NACK is counted and nothing is re-sent', async () => {
-    fx = await startAds();
+    fx = await ctx.start();
     fx.put('a');
     const s = connect(fx);
     s.send({ typeUrl: SE });

@@ -1,26 +1,16 @@
 import assert from 'node:assert/strict';
-import { afterEach, describe, test } from 'node:test';
+import { describe, test } from 'node:test';
 import { istiodLikeNode, openSotw } from '../../src/mcp/client.js';
 import { decodeMcpResource } from '../../src/mcp/decode.js';
-import { metricValue, startAds, type AdsFixture } from '../support/ads.js';
+import { adsTestContext, metricValue, type AdsFixture } from '../support/ads.js';
 
 const SE_V1 = 'networking.istio.io/v1/ServiceEntry';
 const SE_V1ALPHA3 = 'networking.istio.io/v1alpha3/ServiceEntry';
 const WE_V1 = 'networking.istio.io/v1/WorkloadEntry';
 
+const ctx = adsTestContext(openSotw);
+const connect = ctx.connect;
 let fx: AdsFixture | undefined;
-const streams: { close(): void }[] = [];
-afterEach(async () => {
-  for (const s of streams.splice(0)) s.close();
-  await fx?.close();
-  fx = undefined;
-});
-
-function connect(f: AdsFixture) {
-  const s = openSotw(f.address);
-  streams.push(s);
-  return s;
-}
 
 const names = (res: { resources: { type_url: string; value: Uint8Array }[] }): string[] =>
   res.resources.map((a) => {
@@ -31,7 +21,7 @@ const names = (res: { resources: { type_url: string; value: Uint8Array }[] }): s
 
 describe('SotW ADS', () => {
   test('the first request is answered even though istiod puts a timestamp in its nonce', async () => {
-    fx = await startAds();
+    fx = await ctx.start();
     fx.put('a');
     const s = connect(fx);
     s.send({ typeUrl: SE_V1, responseNonce: new Date().toString(), node: istiodLikeNode() });
@@ -42,7 +32,7 @@ describe('SotW ADS', () => {
   });
 
   test('every group version of ServiceEntry gets the same resources under the exact requested type URL', async () => {
-    fx = await startAds();
+    fx = await ctx.start();
     fx.put('a');
     const s = connect(fx);
     for (const t of [SE_V1, SE_V1ALPHA3, 'networking.istio.io/v1beta1/ServiceEntry']) {
@@ -54,7 +44,7 @@ describe('SotW ADS', () => {
   });
 
   test('kinds that are not served, unknown kinds and MeshConfig are answered with an empty list', async () => {
-    fx = await startAds();
+    fx = await ctx.start();
     fx.put('a');
     const s = connect(fx);
     for (const t of [
@@ -72,7 +62,7 @@ describe('SotW ADS', () => {
   });
 
   test('an ACK is answered with nothing, and a later change is pushed in full', async () => {
-    fx = await startAds();
+    fx = await ctx.start();
     fx.put('a');
     const s = connect(fx);
     s.send({ typeUrl: SE_V1, responseNonce: 'start' });
@@ -92,7 +82,7 @@ describe('SotW ADS', () => {
   });
 
   test('a request with a stale nonce is ignored', async () => {
-    fx = await startAds();
+    fx = await ctx.start();
     fx.put('a');
     const s = connect(fx);
     s.send({ typeUrl: SE_V1, responseNonce: 'start' });
@@ -107,7 +97,7 @@ describe('SotW ADS', () => {
   });
 
   test('a NACK is counted and shown per client, and the rejected state is not re-sent', async () => {
-    fx = await startAds();
+    fx = await ctx.start();
     fx.put('a');
     const s = connect(fx);
     s.send({ typeUrl: SE_V1, responseNonce: 'start', node: istiodLikeNode('nacker') });
@@ -122,7 +112,7 @@ describe('SotW ADS', () => {
   });
 
   test('a change to one kind pushes only that kind', async () => {
-    fx = await startAds();
+    fx = await ctx.start();
     const s = connect(fx);
     s.send({ typeUrl: SE_V1, responseNonce: 'x' });
     s.send({ typeUrl: WE_V1, responseNonce: 'x' });
@@ -135,7 +125,7 @@ describe('SotW ADS', () => {
   });
 
   test('a deleted resource is absent from the next full-state response', async () => {
-    fx = await startAds();
+    fx = await ctx.start();
     fx.put('a');
     fx.put('b');
     const s = connect(fx);
@@ -146,7 +136,7 @@ describe('SotW ADS', () => {
   });
 
   test('a reconnecting client receives the full state again with the same version', async () => {
-    fx = await startAds();
+    fx = await ctx.start();
     fx.put('a');
     fx.put('b');
     const s1 = connect(fx);
@@ -161,7 +151,7 @@ describe('SotW ADS', () => {
   });
 
   test('changes within the debounce window are coalesced into one push', async () => {
-    fx = await startAds({ debounceMs: 150, maxDelayMs: 2000 });
+    fx = await ctx.start({ debounceMs: 150, maxDelayMs: 2000 });
     const s = connect(fx);
     s.send({ typeUrl: SE_V1, responseNonce: 'x' });
     await s.next();
@@ -172,7 +162,7 @@ describe('SotW ADS', () => {
   });
 
   test('the maximum delay bounds the debounce under a steady stream of changes', async () => {
-    fx = await startAds({ debounceMs: 200, maxDelayMs: 300 });
+    fx = await ctx.start({ debounceMs: 200, maxDelayMs: 300 });
     const s = connect(fx);
     s.send({ typeUrl: SE_V1, responseNonce: 'x' });
     await s.next();
@@ -189,7 +179,7 @@ describe('SotW ADS', () => {
   });
 
   test('ServiceEntry waits for the first sync of every registry; other kinds are answered at once', async () => {
-    fx = await startAds({ gate: false });
+    fx = await ctx.start({ gate: false });
     fx.put('a');
     const s = connect(fx);
     s.send({ typeUrl: SE_V1, responseNonce: 'x' });
@@ -205,7 +195,7 @@ describe('SotW ADS', () => {
   });
 
   test('several clients receive byte-identical resources and versions', async () => {
-    fx = await startAds();
+    fx = await ctx.start();
     for (let i = 0; i < 20; i++) fx.put(`svc-${i}`, `10.0.0.${i}`);
     const a = connect(fx);
     const b = connect(fx);

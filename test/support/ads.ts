@@ -1,3 +1,4 @@
+import { afterEach } from 'node:test';
 import { Metrics } from '../../src/admin/metrics.js';
 import { encodeResource } from '../../src/mcp/encode.js';
 import { AdsServer } from '../../src/mcp/server.js';
@@ -70,4 +71,27 @@ export async function metricValue(
       Object.entries(labels).every(([k, val]) => (v.labels as Record<string, unknown>)[k] === val),
     )
     .reduce((sum, v) => sum + v.value, 0);
+}
+
+/**
+ * For a test file: one fixture at a time and the streams opened on it, all
+ * closed after each test. `fx()` is the current fixture.
+ */
+export function adsTestContext<S extends { close(): void }>(open: (address: string) => S) {
+  let current: AdsFixture | undefined;
+  const streams: S[] = [];
+  afterEach(async () => {
+    for (const s of streams.splice(0)) s.close();
+    await current?.close();
+    current = undefined;
+  });
+  return {
+    start: async (opts?: Parameters<typeof startAds>[0]): Promise<AdsFixture> =>
+      (current = await startAds(opts)),
+    connect: (f: AdsFixture): S => {
+      const s = open(f.address);
+      streams.push(s);
+      return s;
+    },
+  };
 }
