@@ -24,7 +24,7 @@ let files = collect(root);
 if (unitOnly) files = files.filter((f) => !f.endsWith('.int.test.js'));
 if (only) files = files.filter((f) => relative(root, f).startsWith(only));
 if (files.length === 0) {
-  console.error('run-tests: no test files found under dist/test');
+  process.stderr.write('run-tests: no test files found under dist/test\n');
   process.exit(1);
 }
 const res = spawnSync(process.execPath, ['--test', '--test-concurrency=1', ...files], { stdio: 'inherit' });

@@ -1,8 +1,9 @@
 import type { AdapterDefinition } from './definition.js';
+import { consulAdapter } from './consul/adapter.js';
 import { fileAdapter } from './file/adapter.js';
 
 /** Every registry type the bridge knows. Adding one means adding it here; nothing else changes. */
-const definitions: readonly AdapterDefinition<unknown>[] = [fileAdapter];
+const definitions: readonly AdapterDefinition<unknown>[] = [fileAdapter, consulAdapter];
 
 export const adapterCatalog: ReadonlyMap<string, AdapterDefinition<unknown>> = new Map(
   definitions.map((d) => [d.type, d]),

@@ -91,7 +91,7 @@ function check<T>(schema: z.ZodType<T>, value: unknown, prefix: string): T {
   const res = schema.safeParse(value);
   if (res.success) return res.data;
   const issue = res.error.issues[0]!;
-  const key = prefix + formatPath(issue.path);
+  const key = (prefix + formatPath(issue.path)).replace(/\.$/, '');
   const where = key ? `config key ${key}` : 'config';
   throw new ConfigError(`${where}: ${issue.message}`);
 }

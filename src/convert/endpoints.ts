@@ -111,7 +111,9 @@ function validInstances(service: RegistryService, warnings: ConvertWarning[]): V
       );
       continue;
     }
-    const address = instance.address;
+    // A fully qualified host name may end in a dot; Istio wants it without.
+    const address =
+      typeof instance.address === 'string' ? instance.address.replace(/\.$/, '') : instance.address;
     if (typeof address !== 'string' || (isIP(address) === 0 && !isDns1123Subdomain(address.toLowerCase()))) {
       warnings.push(
         warning(

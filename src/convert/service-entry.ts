@@ -6,7 +6,7 @@ import type {
   WorkloadEntryResource,
   WorkloadEntrySpec,
 } from '../model/istio.js';
-import type { RegistryService } from '../model/registry.js';
+import type { RegistryInstance, RegistryService } from '../model/registry.js';
 import {
   MANAGED_BY_LABEL,
   MANAGED_BY_VALUE,
@@ -64,7 +64,6 @@ export function convertService(service: RegistryService, ctx: ConvertContext): C
   const resources: IstioResource[] = [];
 
   const endpointSpec = (w: Workload, extra?: Record<string, string>): WorkloadEntrySpec => {
-    const first = w.ports[0]!.instance;
     const merged: Record<string, string> = {};
     for (const v of [...w.ports].reverse()) Object.assign(merged, v.instance.labels);
     const cleaned = cleanLabels(merged, `endpoint ${w.address}`);
@@ -74,11 +73,14 @@ export function convertService(service: RegistryService, ctx: ConvertContext): C
     if (Object.keys(ports).length > 0) spec.ports = ports;
     const lbls = sortedRecord({ ...cleaned.labels, ...(extra ?? {}) });
     if (Object.keys(lbls).length > 0) spec.labels = lbls;
-    if (first.network) spec.network = first.network;
-    if (first.locality) spec.locality = first.locality;
-    if (first.weight !== undefined && first.weight > 0)
-      spec.weight = Math.min(Math.floor(first.weight), 2 ** 32 - 1);
-    if (first.serviceAccount) spec.serviceAccount = first.serviceAccount;
+    const network = workloadField(w, 'network', warnings);
+    if (network) spec.network = network;
+    const locality = workloadField(w, 'locality', warnings);
+    if (locality) spec.locality = locality;
+    const weight = workloadField(w, 'weight', warnings);
+    if (weight !== undefined && weight > 0) spec.weight = Math.min(Math.floor(weight), 2 ** 32 - 1);
+    const serviceAccount = workloadField(w, 'serviceAccount', warnings);
+    if (serviceAccount) spec.serviceAccount = serviceAccount;
     return spec;
   };
 
@@ -120,6 +122,28 @@ export function convertService(service: RegistryService, ctx: ConvertContext): C
     a.kind === b.kind ? (a.name < b.name ? -1 : a.name > b.name ? 1 : 0) : a.kind < b.kind ? -1 : 1,
   );
   return { resources, warnings };
+}
+
+/**
+ * One per-address value from the instances (ports) of that address: the first
+ * (lowest port) that sets it; a disagreement is reported, never hidden.
+ */
+function workloadField<K extends 'network' | 'locality' | 'weight' | 'serviceAccount'>(
+  w: Workload,
+  field: K,
+  warnings: ConvertWarning[],
+): RegistryInstance[K] | undefined {
+  const values = w.ports.map((v) => v.instance[field]).filter((x) => x !== undefined && x !== '');
+  const chosen = values[0];
+  if (values.some((x) => x !== chosen)) {
+    warnings.push(
+      warning(
+        'ENDPOINT_FIELD_CONFLICT',
+        `endpoint ${w.address}: its ports disagree on ${field} (${[...new Set(values)].join(', ')}); using ${String(chosen)}`,
+      ),
+    );
+  }
+  return chosen;
 }
 
 function namespaceOf(service: RegistryService, ctx: ConvertContext, warnings: ConvertWarning[]): string {

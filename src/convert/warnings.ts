@@ -8,7 +8,8 @@ export type WarningCode =
   | 'PORT_PROTOCOL_CONFLICT'
   | 'MIXED_PROTOCOLS'
   | 'INSTANCE_INVALID'
-  | 'NAME_CONFLICT';
+  | 'NAME_CONFLICT'
+  | 'ENDPOINT_FIELD_CONFLICT';
 
 export interface ConvertWarning {
   readonly code: WarningCode;

@@ -193,6 +193,36 @@ describe('convertService ports and endpoints', () => {
     assert.deepEqual(r.warnings.map((w) => w.code).sort(), ['LABEL_DROPPED', 'LABEL_MENDED']);
   });
 
+  test('per-address fields come from whichever port sets them, and a disagreement is warned about', () => {
+    const r = convertService(
+      svc('a', [
+        inst('10.0.1.5', 8080),
+        inst('10.0.1.5', 50051, { locality: 'us-east-1/us-east-1a', weight: 3 }),
+        inst('10.0.1.6', 8080, { locality: 'r/a' }),
+        inst('10.0.1.6', 8081, { locality: 'r/b' }),
+      ]),
+      ctx,
+    );
+    const eps = (r.resources[0] as ServiceEntryResource).spec.endpoints!;
+    assert.deepEqual(
+      eps.map((e) => [e.address, e.locality, e.weight]),
+      [
+        ['10.0.1.5', 'us-east-1/us-east-1a', 3],
+        ['10.0.1.6', 'r/a', undefined],
+      ],
+    );
+    assert.deepEqual(
+      r.warnings.filter((w) => w.code === 'ENDPOINT_FIELD_CONFLICT').map((w) => w.message),
+      ['endpoint 10.0.1.6: its ports disagree on locality (r/a, r/b); using r/a'],
+    );
+  });
+
+  test('a fully qualified host name address loses its trailing dot', () => {
+    const r = se(svc('a', [inst('Backend.Example.', 80)]));
+    assert.equal(r.spec.endpoints![0]!.address, 'backend.example');
+    assert.equal(r.spec.resolution, 'DNS');
+  });
+
   test('locality, weight, network and service account are carried to the endpoint', () => {
     const ep = se(
       svc('a', [inst('10.0.0.1', 80, { locality: 'r/z', weight: 3, network: 'n1', serviceAccount: 'sa' })]),

@@ -10,16 +10,18 @@ export const MIN_INTERVAL_MS = 100;
 export interface BlockingLoopOptions {
   readonly signal: AbortSignal;
   readonly backoff: Backoff;
-  /** Sends one request with the given index (0: answer at once). */
-  readonly fetch: (index: bigint, signal: AbortSignal) => Promise<ConsulResponse>;
+  /**
+   * Sends one request with the given index (0: answer at once). It may send 0
+   * instead when it knows the index is not to be trusted; it then says so in
+   * `sentIndex`. Rejecting with AbortedError ends the loop quietly.
+   */
+  readonly fetch: (index: bigint, signal: AbortSignal) => Promise<ConsulResponse & { sentIndex?: bigint }>;
   /** A new state (first answer, changed index, or reset). */
   readonly onData: (body: unknown) => void;
   /** Any successful answer, after `onData`. */
   readonly onOk: () => void;
   /** A failed request; the loop backs off, then retries from index 0. */
   readonly onError: (err: Error) => void;
-  /** Runs before each request; resolving false ends the loop. */
-  readonly beforeEach?: (signal: AbortSignal) => Promise<boolean>;
 }
 
 /**
@@ -32,9 +34,8 @@ export async function runBlockingLoop(o: BlockingLoopOptions): Promise<void> {
   const { signal } = o;
   let index = 0n;
   while (!signal.aborted) {
-    if (o.beforeEach !== undefined && !(await o.beforeEach(signal))) return;
     const started = Date.now();
-    let res: ConsulResponse;
+    let res: ConsulResponse & { sentIndex?: bigint };
     try {
       res = await o.fetch(index, signal);
     } catch (err) {
@@ -45,7 +46,7 @@ export async function runBlockingLoop(o: BlockingLoopOptions): Promise<void> {
       continue;
     }
     if (signal.aborted) return;
-    const step = stepIndex(index, res.index);
+    const step = stepIndex(res.sentIndex ?? index, res.index);
     try {
       if (step.changed) o.onData(res.body);
     } catch (err) {

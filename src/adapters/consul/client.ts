@@ -58,10 +58,13 @@ export class ConsulClient {
   private readonly base: URL;
   private readonly agent: http.Agent;
   private readonly secure: boolean;
+  /** The address without user:password, for messages. */
+  readonly address: string;
 
   constructor(private readonly opts: ConsulClientOptions) {
     this.base = new URL(opts.address.endsWith('/') ? opts.address : `${opts.address}/`);
     this.secure = this.base.protocol === 'https:';
+    this.address = redactAddress(opts.address);
     const agentOptions = { keepAlive: true, maxSockets: opts.maxSockets, maxFreeSockets: 16 };
     this.agent = this.secure
       ? new https.Agent({
@@ -72,10 +75,6 @@ export class ConsulClient {
           rejectUnauthorized: opts.tls?.rejectUnauthorized ?? true,
         })
       : new http.Agent(agentOptions);
-  }
-
-  get address(): string {
-    return this.opts.address;
   }
 
   /** GET `path` (e.g. `v1/catalog/services`) and parse the JSON answer. */
@@ -103,7 +102,7 @@ export class ConsulClient {
     } catch (err) {
       throw new BridgeError(
         'IRB_CONSUL_BAD_RESPONSE',
-        `Consul at ${this.opts.address} answered ${url.pathname} with invalid JSON: ${errorMessage(err)}`,
+        `Consul at ${this.address} answered ${url.pathname} with invalid JSON: ${errorMessage(err)}`,
       );
     }
     return { body, index: res.index };
@@ -146,7 +145,7 @@ export class ConsulClient {
           reject(
             new BridgeError(
               'IRB_REGISTRY_UNREACHABLE',
-              `Consul at ${this.opts.address} did not answer ${url.pathname} within ${Math.round(timeoutMs / 1000)}s`,
+              `Consul at ${this.address} did not answer ${url.pathname} within ${Math.round(timeoutMs / 1000)}s`,
             ),
           ),
         );
@@ -168,7 +167,7 @@ export class ConsulClient {
               reject(
                 new BridgeError(
                   'IRB_CONSUL_BAD_RESPONSE',
-                  `Consul at ${this.opts.address} answered ${url.pathname} with more than ${MAX_BODY_BYTES} bytes`,
+                  `Consul at ${this.address} answered ${url.pathname} with more than ${MAX_BODY_BYTES} bytes`,
                 ),
               ),
             );
@@ -196,14 +195,14 @@ export class ConsulClient {
     const where = dc === undefined ? '' : ` (datacenter ${dc})`;
     return new BridgeError(
       'IRB_REGISTRY_UNREACHABLE',
-      `cannot reach Consul at ${this.opts.address}${where}: ${errorMessage(err)}`,
+      `cannot reach Consul at ${this.address}${where}: ${errorMessage(err)}`,
       { cause: err },
     );
   }
 
   private statusError(status: number, text: string, path: string, dc: string | undefined): BridgeError {
     const detail = text.trim().slice(0, ERROR_TEXT_LIMIT) || '(no body)';
-    const at = `Consul at ${this.opts.address}`;
+    const at = `Consul at ${this.address}`;
     if (status === 403 || status === 401) {
       return new BridgeError(
         'IRB_REGISTRY_AUTH',
@@ -223,5 +222,18 @@ export class ConsulClient {
       return new BridgeError('IRB_CONSUL_BAD_REQUEST', `${at} rejected ${path} (400 ${detail})${hint}`);
     }
     return new BridgeError('IRB_REGISTRY_UNREACHABLE', `${at} answered ${path} with ${status}: ${detail}`);
+  }
+}
+
+/** Drops user:password from a URL so it can be logged. */
+export function redactAddress(address: string): string {
+  try {
+    const u = new URL(address);
+    if (u.username === '' && u.password === '') return address;
+    u.username = '';
+    u.password = '';
+    return u.toString().replace(/\/$/, '');
+  } catch {
+    return '(invalid address)';
   }
 }

@@ -31,5 +31,5 @@ export async function knownDatacenters(client: ConsulClient, signal: AbortSignal
       `Consul at ${client.address} answered /v1/catalog/datacenters with something other than a list of names`,
     );
   }
-  return body as string[];
+  return body;
 }

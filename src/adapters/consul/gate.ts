@@ -6,13 +6,25 @@
  */
 export class Gate {
   private isOpen = true;
+  private closures = 0;
   private waiters: (() => void)[] = [];
 
   get open(): boolean {
     return this.isOpen;
   }
 
+  /**
+   * How many times the gate has closed. A watch that sees this change must
+   * not trust its index: Consul may have restarted meanwhile and reached the
+   * same index with different data (a blocking query would then wait for a
+   * change that already happened).
+   */
+  get epoch(): number {
+    return this.closures;
+  }
+
   close(): void {
+    if (this.isOpen) this.closures++;
     this.isOpen = false;
   }
 

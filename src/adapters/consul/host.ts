@@ -1,4 +1,4 @@
-import { toDnsLabel } from './dns-label.js';
+import { toDns1123Label as toDnsLabel } from '../../convert/naming.js';
 
 /** Placeholders a `hostTemplate` may use. */
 export const HOST_PLACEHOLDERS = ['{service}', '{dc}'] as const;

@@ -9,13 +9,25 @@ interface Entry {
   /** Removed from the sink after the grace period while still listed (all unhealthy). */
   gone: boolean;
   timer: NodeJS.Timeout | undefined;
+  /** The last form sent that had instances: its ports are kept through the grace period. */
+  last: RegistryService | undefined;
+}
+
+/**
+ * A service with no instances left keeps its last instances, all unhealthy,
+ * during the grace period: istiod sees the endpoints go, but the ports (and
+ * so the ServiceEntry's shape) stay, which keeps it on the endpoint-only path.
+ */
+function withoutEndpoints(service: RegistryService, last: RegistryService | undefined): RegistryService {
+  if (service.instances.length > 0 || last === undefined) return service;
+  return { ...service, instances: last.instances.map((i) => ({ ...i, healthy: false })) };
 }
 
 export interface EmitterOptions {
   readonly sink: RegistrySink;
   readonly graceMs: number;
-  /** While true (Consul unreachable) nothing is removed; the grace period starts over. */
-  readonly isPaused: () => boolean;
+  /** While true for an id (Consul unreachable) it is not removed; its grace period starts over. */
+  readonly isPaused: (id: string) => boolean;
 }
 
 /**
@@ -47,7 +59,7 @@ export class ServiceEmitter {
     if (this.stopped) return;
     let e = this.entries.get(service.id);
     if (e === undefined) {
-      e = { json: '', present: true, gone: false, timer: undefined };
+      e = { json: '', present: true, gone: false, timer: undefined, last: undefined };
       this.entries.set(service.id, e);
     }
     e.present = true;
@@ -58,7 +70,7 @@ export class ServiceEmitter {
       return;
     }
     if (e.gone) return; // stays removed until an instance is healthy again
-    this.send(e, service);
+    this.send(e, withoutEndpoints(service, e.last));
     this.armTimer(service.id, e);
   }
 
@@ -72,7 +84,7 @@ export class ServiceEmitter {
       this.entries.delete(empty.id);
       return;
     }
-    this.send(e, empty);
+    this.send(e, withoutEndpoints(empty, e.last));
     this.armTimer(empty.id, e);
   }
 
@@ -85,6 +97,7 @@ export class ServiceEmitter {
     const json = JSON.stringify(service);
     if (json === e.json) return;
     e.json = json;
+    if (service.instances.length > 0) e.last = service;
     this.o.sink.upsert(service);
   }
 
@@ -102,11 +115,12 @@ export class ServiceEmitter {
   private expire(id: string, e: Entry): void {
     e.timer = undefined;
     if (this.stopped || this.entries.get(id) !== e) return;
-    if (this.o.isPaused()) {
+    if (this.o.isPaused(id)) {
       this.armTimer(id, e);
       return;
     }
     this.o.sink.remove(id);
+    e.last = undefined;
     if (e.present) {
       e.gone = true;
       e.json = '';

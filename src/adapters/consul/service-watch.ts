@@ -4,7 +4,7 @@ import { runBlockingLoop } from './blocking-loop.js';
 import type { ConsulClient } from './client.js';
 import type { Gate } from './gate.js';
 import type { QueryScope } from './query-scope.js';
-import { sharedWaitMs, type Semaphore } from './semaphore.js';
+import { AbortedError, sharedWaitMs, type Semaphore } from './semaphore.js';
 
 export interface ServiceWatchOptions {
   readonly client: ConsulClient;
@@ -30,16 +30,23 @@ export interface ServiceWatchOptions {
  */
 export function watchService(o: ServiceWatchOptions): Promise<void> {
   const path = `v1/health/service/${encodeURIComponent(o.name)}`;
+  let epoch = o.gate.epoch;
   return runBlockingLoop({
     signal: o.signal,
     backoff: o.backoff,
-    beforeEach: (signal) => o.gate.wait(signal),
     fetch: async (index, signal) => {
+      if (!(await o.gate.wait(signal))) throw new AbortedError();
       // First fetches answer at once, so they go before blocking re-arms.
-      const release = await o.slots.acquire(index === 0n ? 'high' : 'low', signal);
+      const fresh = index === 0n || o.gate.epoch !== epoch;
+      const release = await o.slots.acquire(fresh ? 'high' : 'low', signal);
       try {
+        // If the datacenter was unreachable since the last request, Consul may
+        // have restarted and reached this very index with other data: fetch afresh.
+        const sentIndex = o.gate.epoch === epoch ? index : 0n;
+        epoch = o.gate.epoch;
         const waitMs = sharedWaitMs(o.waitMs, o.slots.size, o.watches());
-        return await o.client.get(path, { ...o.scope, index, waitMs, signal });
+        const res = await o.client.get(path, { ...o.scope, index: sentIndex, waitMs, signal });
+        return { ...res, sentIndex };
       } finally {
         release();
       }

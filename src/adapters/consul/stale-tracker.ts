@@ -35,6 +35,11 @@ export class StaleTracker {
     return this.errors.size > 0;
   }
 
+  /** Whether this source's last request failed. */
+  failing(source: string): boolean {
+    return this.errors.has(source);
+  }
+
   fail(source: string, err: Error): void {
     this.errors.set(source, err);
     const headline = this.headline()!;

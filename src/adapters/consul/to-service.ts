@@ -1,7 +1,7 @@
 import { isIP } from 'node:net';
 import type { RegistryInstance, RegistryService } from '../../model/registry.js';
 import { aggregateStatus, isHealthy, type CheckStatus } from './health.js';
-import { toDnsLabel } from './dns-label.js';
+import { toDns1123Label as toDnsLabel } from '../../convert/naming.js';
 import { consulHost } from './host.js';
 import { normaliseProtocol } from './protocols.js';
 import type { HealthPolicy } from './settings.js';
@@ -25,10 +25,11 @@ export interface MappingOptions {
 
 /**
  * `bad-input`: an instance was skipped (for `sink.reportBadInput`);
- * `notice`: something was mended or ignored and the instance kept.
+ * `warn`: something was ignored and the instance kept;
+ * `info`: a name had to be mended for the host (expected with Consul names).
  */
 export interface MappingIssue {
-  readonly kind: 'bad-input' | 'notice';
+  readonly kind: 'bad-input' | 'warn' | 'info';
   readonly what: string;
   readonly detail: string;
 }
@@ -67,7 +68,7 @@ export function toRegistryService(
     if (mapped === 'proxy') proxies++;
     if (typeof mapped !== 'object') continue;
     if (instances.has(mapped.instance.id!)) {
-      issues.push(notice(name, o, `instance ${mapped.instance.id} is listed twice; the first is kept`));
+      issues.push(warning(name, o, `instance ${mapped.instance.id} is listed twice; the first is kept`));
       continue;
     }
     instances.set(mapped.instance.id!, mapped.instance);
@@ -78,7 +79,11 @@ export function toRegistryService(
   if (plainTags.size > 0) annotations[TAGS_ANNOTATION] = JSON.stringify([...plainTags].sort(compare));
   const service = baseService(name, o, sorted, annotations);
   if (toDnsLabel(name) !== name) {
-    issues.push(notice(name, o, `the name is not a DNS-1123 label; the host is ${service.host}`));
+    issues.push({
+      kind: 'info',
+      what: what(name, o),
+      detail: `the name is not a DNS-1123 label; the host is ${service.host}`,
+    });
   }
   return {
     service,
@@ -159,10 +164,10 @@ function toInstance(
     healthy: isHealthy(status, o.health),
   };
   const protocol = pickProtocol(meta, kv, o);
-  if (protocol.issue !== undefined) issues.push(notice(name, o, `instance ${id}: ${protocol.issue}`));
+  if (protocol.issue !== undefined) issues.push(warning(name, o, `instance ${id}: ${protocol.issue}`));
   if (protocol.value !== undefined) instance.protocol = protocol.value;
   const loc = locality(o.datacenter, nodeMeta, meta);
-  if (loc.issue !== undefined) issues.push(notice(name, o, `instance ${id}: ${loc.issue}`));
+  if (loc.issue !== undefined) issues.push(warning(name, o, `instance ${id}: ${loc.issue}`));
   instance.locality = loc.value;
   const weight = pickWeight(svc.Weights, status);
   if (weight !== undefined) instance.weight = weight;
@@ -256,8 +261,8 @@ function what(name: string, o: MappingOptions): string {
   return `consul service "${name}" in datacenter ${o.datacenter}`;
 }
 
-function notice(name: string, o: MappingOptions, detail: string): MappingIssue {
-  return { kind: 'notice', what: what(name, o), detail };
+function warning(name: string, o: MappingOptions, detail: string): MappingIssue {
+  return { kind: 'warn', what: what(name, o), detail };
 }
 
 function compare(a: string, b: string): number {

@@ -1,0 +1,273 @@
+import { setMaxListeners } from 'node:events';
+import type { Logger } from 'pino';
+import type { RegistrySink } from '../adapter.js';
+import { errorMessage } from '../../errors.js';
+import { Backoff, delay } from './backoff.js';
+import { watchCatalog, type CatalogServices } from './catalog-watch.js';
+import type { ConsulClient } from './client.js';
+import { localDatacenter } from './datacenters.js';
+import { Gate } from './gate.js';
+import { NameFilter } from './glob.js';
+import { queryScope } from './query-scope.js';
+import { Semaphore } from './semaphore.js';
+import { ServiceEmitter } from './service-emitter.js';
+import { watchService } from './service-watch.js';
+import type { ConsulSettings } from './settings.js';
+import { StaleTracker } from './stale-tracker.js';
+import { emptyService, serviceId, toRegistryService, type MappingOptions } from './to-service.js';
+
+export interface WatcherOptions {
+  readonly client: ConsulClient;
+  readonly settings: ConsulSettings;
+  readonly sink: RegistrySink;
+  readonly logger: Logger;
+}
+
+/** Numbers for /debug and tests. */
+export interface ConsulWatchStats {
+  readonly localDatacenter: string | undefined;
+  readonly datacenters: readonly string[];
+  readonly watchedServices: number;
+  readonly queriesInFlight: number;
+  readonly peakQueriesInFlight: number;
+  readonly queuedQueries: number;
+  readonly pendingRemovals: number;
+  readonly synced: boolean;
+  readonly stale: boolean;
+}
+
+interface ServiceState {
+  readonly abort: AbortController;
+  answered: boolean;
+  /** Issues already reported for the current state (reported again only when new). */
+  reported: ReadonlySet<string>;
+}
+
+interface DcState {
+  readonly name: string;
+  readonly gate: Gate;
+  readonly mapping: MappingOptions;
+  readonly services: Map<string, ServiceState>;
+  catalogAnswered: boolean;
+}
+
+/**
+ * Watches one Consul: finds the agent's datacenter, runs one catalog watch
+ * per datacenter and one health watch per selected service (started and
+ * stopped as services come and go), maps answers to RegistryServices and
+ * feeds the sink. `synced()` is sent once every datacenter's catalog and
+ * every selected service has answered once.
+ */
+export class ConsulWatcher {
+  private readonly abort = new AbortController();
+  private readonly slots: Semaphore;
+  private readonly stale: StaleTracker;
+  private readonly emitter: ServiceEmitter;
+  private readonly filter: NameFilter;
+  private readonly dcs = new Map<string, DcState>();
+  private readonly running = new Set<Promise<void>>();
+  private localDc: string | undefined;
+  private watchCount = 0;
+  private isSynced = false;
+
+  constructor(private readonly o: WatcherOptions) {
+    const s = o.settings;
+    setMaxListeners(0, this.abort.signal); // one listener per service watch
+    this.slots = new Semaphore(s.maxConcurrentQueries);
+    this.stale = new StaleTracker(o.sink, o.logger);
+    this.emitter = new ServiceEmitter({
+      sink: o.sink,
+      graceMs: s.emptyGracePeriod,
+      isPaused: (id) => this.cannotSee(id),
+    });
+    this.filter = new NameFilter(s.services.include, s.services.exclude);
+  }
+
+  start(): void {
+    this.track(this.run());
+  }
+
+  /** Aborts every request and timer; resolves when all loops have ended. */
+  async stop(): Promise<void> {
+    this.abort.abort();
+    this.emitter.stop();
+    await Promise.allSettled([...this.running]);
+  }
+
+  stats(): ConsulWatchStats {
+    return {
+      localDatacenter: this.localDc,
+      datacenters: [...this.dcs.keys()],
+      watchedServices: this.watchCount,
+      queriesInFlight: this.slots.inUse,
+      peakQueriesInFlight: this.slots.peak,
+      queuedQueries: this.slots.waiting,
+      pendingRemovals: this.emitter.pendingRemovals,
+      synced: this.isSynced,
+      stale: this.stale.stale,
+    };
+  }
+
+  private track(p: Promise<void>): void {
+    const tracked = p.catch((err: unknown) => {
+      this.o.logger.error({ err: errorMessage(err) }, 'consul: watch loop failed unexpectedly');
+    });
+    this.running.add(tracked);
+    void tracked.finally(() => this.running.delete(tracked));
+  }
+
+  private async run(): Promise<void> {
+    const s = this.o.settings;
+    const signal = this.abort.signal;
+    const backoff = this.backoff();
+    let local: string | undefined;
+    while (local === undefined) {
+      try {
+        local = await localDatacenter(this.o.client, signal);
+        this.stale.ok('agent');
+      } catch (err) {
+        if (signal.aborted) return;
+        this.stale.fail('agent', err instanceof Error ? err : new Error(errorMessage(err)));
+        if (!(await delay(backoff.next(), signal))) return;
+      }
+    }
+    this.localDc = local;
+    const names = s.datacenters ?? [local];
+    this.o.logger.info({ localDatacenter: local, datacenters: names }, 'consul: datacenter found; watching');
+    for (const dc of names) {
+      const state: DcState = {
+        name: dc,
+        gate: new Gate(),
+        services: new Map(),
+        catalogAnswered: false,
+        mapping: {
+          datacenter: dc,
+          localDatacenter: local,
+          hostTemplate: s.hostTemplate,
+          health: s.health,
+          protocolDefault: s.protocolDefault,
+          protocolTag: s.protocolTag,
+          requiredTags: s.tags,
+        },
+      };
+      this.dcs.set(dc, state);
+      const source = `catalog/${dc}`;
+      this.track(
+        watchCatalog({
+          client: this.o.client,
+          scope: queryScope(dc, s),
+          waitMs: s.wait,
+          signal,
+          backoff: this.backoff(),
+          gate: state.gate,
+          onCatalog: (services) => this.onCatalog(state, services),
+          onOk: () => this.stale.ok(source),
+          onError: (err) => this.stale.fail(source, err),
+        }),
+      );
+    }
+  }
+
+  private onCatalog(dc: DcState, services: CatalogServices): void {
+    const selected = new Set<string>();
+    for (const [name, tags] of services) {
+      if (this.filter.matches(name) && this.o.settings.tags.every((t) => tags.includes(t)))
+        selected.add(name);
+    }
+    for (const name of selected) if (!dc.services.has(name)) this.startService(dc, name);
+    for (const name of [...dc.services.keys()]) if (!selected.has(name)) this.stopService(dc, name);
+    dc.catalogAnswered = true;
+    this.checkSynced();
+  }
+
+  private startService(dc: DcState, name: string): void {
+    const abort = new AbortController();
+    const signal = abort.signal;
+    const parent = this.abort.signal;
+    const onStop = (): void => abort.abort();
+    parent.addEventListener('abort', onStop, { once: true });
+    signal.addEventListener('abort', () => parent.removeEventListener('abort', onStop), { once: true });
+    const state: ServiceState = { abort, answered: false, reported: new Set() };
+    dc.services.set(name, state);
+    this.watchCount++;
+    const source = `service/${dc.name}/${name}`;
+    this.o.logger.debug({ dc: dc.name, service: name }, 'consul: watching service');
+    this.track(
+      watchService({
+        client: this.o.client,
+        name,
+        scope: queryScope(dc.name, this.o.settings),
+        waitMs: this.o.settings.wait,
+        signal,
+        backoff: this.backoff(),
+        gate: dc.gate,
+        slots: this.slots,
+        watches: () => this.watchCount,
+        onEntries: (entries) => this.onHealth(dc, name, state, entries),
+        onOk: () => this.stale.ok(source),
+        onError: (err) => this.stale.fail(source, err),
+      }),
+    );
+  }
+
+  private stopService(dc: DcState, name: string): void {
+    const state = dc.services.get(name);
+    if (state === undefined) return;
+    state.abort.abort();
+    dc.services.delete(name);
+    this.watchCount--;
+    this.stale.drop(`service/${dc.name}/${name}`);
+    this.o.logger.debug({ dc: dc.name, service: name }, 'consul: service left the catalog');
+    this.emitter.vanish(emptyService(name, dc.mapping));
+  }
+
+  private onHealth(dc: DcState, name: string, state: ServiceState, entries: readonly unknown[]): void {
+    if (state.abort.signal.aborted || this.abort.signal.aborted) return;
+    const result = toRegistryService(name, entries, dc.mapping);
+    const now = new Set<string>();
+    for (const issue of result.issues) {
+      const key = `${issue.kind}|${issue.detail}`;
+      now.add(key);
+      if (state.reported.has(key)) continue;
+      if (issue.kind === 'bad-input') this.o.sink.reportBadInput(issue.what, issue.detail);
+      else
+        this.o.logger[issue.kind]({ dc: dc.name, service: name }, `consul: ${issue.what}: ${issue.detail}`);
+    }
+    state.reported = now;
+    if (!result.proxyOnly) this.emitter.update(result.service, result.healthyCount);
+    else if (this.emitter.has(serviceId(dc.name, name))) this.emitter.update(result.service, 0);
+    if (!state.answered) {
+      state.answered = true;
+      this.checkSynced();
+    }
+  }
+
+  /**
+   * Whether the state of a service id is unknown right now: its datacenter's
+   * catalog watch or its own health watch is failing. Such a service is not
+   * removed (keep the last known state while Consul is unreachable).
+   */
+  private cannotSee(id: string): boolean {
+    const slash = id.indexOf('/');
+    const dc = this.dcs.get(id.slice(0, slash));
+    if (dc === undefined || !dc.gate.open || this.stale.failing('agent')) return true;
+    return this.stale.failing(`service/${id}`);
+  }
+
+  private checkSynced(): void {
+    if (this.isSynced || this.localDc === undefined) return;
+    let count = 0;
+    for (const dc of this.dcs.values()) {
+      if (!dc.catalogAnswered) return;
+      for (const svc of dc.services.values()) if (!svc.answered) return;
+      count += dc.services.size;
+    }
+    this.isSynced = true;
+    this.o.logger.info({ services: count }, 'consul: first sync complete');
+    this.o.sink.synced();
+  }
+
+  private backoff(): Backoff {
+    return new Backoff(this.o.settings.backoff.initial, this.o.settings.backoff.max);
+  }
+}

@@ -1,0 +1,221 @@
+/** Assertions shared by the istiod end-to-end suites. */
+import assert from 'node:assert/strict';
+import type { BridgeProcess, DebugClient } from '../support/bridge-process.js';
+import {
+  reportConvergence,
+  until,
+  type ConfigzEntry,
+  type Istiod,
+  type RegistryzService,
+} from '../support/istiod.js';
+
+/** What istiod 1.26 asks a config source for (adsc.ConfigInitialRequests), MeshConfig first. */
+export const ISTIOD_126_TYPE_URLS = [
+  'core/v1alpha1/MeshConfig',
+  'security.istio.io/v1/AuthorizationPolicy',
+  'networking.istio.io/v1/DestinationRule',
+  'networking.istio.io/v1alpha3/EnvoyFilter',
+  'networking.istio.io/v1/Gateway',
+  'security.istio.io/v1/PeerAuthentication',
+  'networking.istio.io/v1beta1/ProxyConfig',
+  'security.istio.io/v1/RequestAuthentication',
+  'networking.istio.io/v1/ServiceEntry',
+  'networking.istio.io/v1/Sidecar',
+  'telemetry.istio.io/v1/Telemetry',
+  'networking.istio.io/v1/VirtualService',
+  'extensions.istio.io/v1alpha1/WasmPlugin',
+  'networking.istio.io/v1/WorkloadEntry',
+  'networking.istio.io/v1/WorkloadGroup',
+];
+
+export const MANAGED_BY = 'app.kubernetes.io/managed-by';
+export const REGISTRY_LABEL = 'registry-bridge.io/registry';
+export const ORIGINAL_NAME = 'registry-bridge.io/original-name';
+export const REGISTRY_TYPE = 'registry-bridge.io/registry-type';
+export const SERVICE_SELECTOR = 'registry-bridge.io/service';
+
+const DNS1123_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
+
+export function assertDns1123Label(name: string): void {
+  assert.ok(name.length <= 63 && DNS1123_LABEL.test(name), `"${name}" is not a DNS-1123 label`);
+}
+
+/** The number of resources istiod logged for `typeUrl` in its last "Received" line after `mark`. */
+export function receivedCount(istiod: Istiod, typeUrl: string, mark = 0): number | undefined {
+  const re = new RegExp(`\\tReceived\\ttype=${typeUrl.replace(/[.]/g, '\\.')} count=(\\d+) `);
+  let count: number | undefined;
+  for (const line of istiod.logSince(mark).split('\n')) {
+    const m = re.exec(line);
+    if (m) count = Number(m[1]);
+  }
+  return count;
+}
+
+/** Asserts that istiod's log since `mark` holds no rejected config and no warnings. */
+export function assertNoProblems(istiod: Istiod, mark = 0): void {
+  assert.deepEqual(istiod.problems(mark), [], 'istiod logged problems');
+}
+
+/** configz entries of the bridge's kinds, keyed `Kind namespace/name`. */
+export function configzByKey(configz: ConfigzEntry[]): Map<string, ConfigzEntry> {
+  return new Map(configz.map((c) => [`${c.kind} ${c.metadata.namespace}/${c.metadata.name}`, c]));
+}
+
+/** configz in a stable order (istiod lists it in map order). */
+export function sortedConfigz(configz: ConfigzEntry[]): ConfigzEntry[] {
+  const key = (c: ConfigzEntry): string => `${c.kind} ${c.metadata.namespace}/${c.metadata.name}`;
+  return [...configz].sort((a, b) => (key(a) < key(b) ? -1 : key(a) > key(b) ? 1 : 0));
+}
+
+/** Finds the one configz entry of `kind` whose original-name annotation is `original`. */
+export function byOriginalName(configz: ConfigzEntry[], kind: string, original: string): ConfigzEntry {
+  const found = configz.filter(
+    (c) => c.kind === kind && c.metadata.annotations?.[ORIGINAL_NAME] === original,
+  );
+  assert.equal(found.length, 1, `istiod holds ${found.length} ${kind} with original name "${original}"`);
+  return found[0]!;
+}
+
+export function serviceByHost(registryz: RegistryzService[], host: string): RegistryzService {
+  const found = registryz.filter((s) => s.hostname === host);
+  assert.equal(found.length, 1, `istiod's registry holds ${found.length} services for ${host}`);
+  return found[0]!;
+}
+
+export function portsOf(svc: RegistryzService): string[] {
+  return (svc.ports ?? []).map((p) => `${p.name}/${p.port}/${p.protocol}`).sort();
+}
+
+/**
+ * The bridge's debug JSON as proto3 JSON prints it (what istiod's configz
+ * shows): empty lists and maps are left out.
+ */
+export function protoJson(v: unknown): unknown {
+  if (Array.isArray(v)) return v.map(protoJson);
+  if (typeof v !== 'object' || v === null) return v;
+  const out: Record<string, unknown> = {};
+  for (const [k, x] of Object.entries(v as Record<string, unknown>)) {
+    if (Array.isArray(x) && x.length === 0) continue;
+    if (typeof x === 'object' && x !== null && !Array.isArray(x) && Object.keys(x).length === 0) continue;
+    out[k] = protoJson(x);
+  }
+  return out;
+}
+
+/**
+ * Asserts that istiod's config store holds exactly what the bridge serves:
+ * same ServiceEntries and WorkloadEntries, each with the bridge's
+ * metadata.version as resourceVersion and the same spec; nothing else.
+ */
+export async function assertIstiodHoldsBridgeState(
+  istiod: Istiod,
+  bridge: BridgeProcess,
+): Promise<ConfigzEntry[]> {
+  const served = await bridge.resources();
+  const configz = await istiod.configz();
+  assert.deepEqual(
+    [...new Set(configz.map((c) => c.kind))].filter((k) => k !== 'ServiceEntry' && k !== 'WorkloadEntry'),
+    [],
+    'istiod holds only ServiceEntry/WorkloadEntry (the bridge answers every other kind empty)',
+  );
+  for (const kind of ['ServiceEntry', 'WorkloadEntry']) {
+    const ours = (served.kinds[kind]?.resources ?? [])
+      .map((r) => ({ key: r.name, version: r.version, spec: protoJson(r.spec) }))
+      .sort((a, b) => (a.key < b.key ? -1 : 1));
+    const theirs = configz
+      .filter((c) => c.kind === kind)
+      .map((c) => ({
+        key: `${c.metadata.namespace}/${c.metadata.name}`,
+        version: c.metadata.resourceVersion,
+        spec: c.spec,
+      }))
+      .sort((a, b) => (a.key < b.key ? -1 : 1));
+    assert.deepEqual(
+      theirs.map((t) => `${t.key}@${t.version}`),
+      ours.map((o) => `${o.key}@${o.version}`),
+      `${kind}: istiod's names and resourceVersions = the bridge's names and versions`,
+    );
+    assert.deepEqual(theirs, ours, `${kind}: istiod's specs = the bridge's specs`);
+    for (const c of configz.filter((e) => e.kind === kind)) {
+      assert.equal(c.metadata.labels?.[MANAGED_BY], 'istio-registry-bridge');
+      assert.ok(c.metadata.labels?.[REGISTRY_LABEL], `${c.metadata.name}: registry label`);
+      assert.ok(c.metadata.annotations?.[ORIGINAL_NAME], `${c.metadata.name}: original-name annotation`);
+      assert.equal(c.metadata.creationTimestamp, '1970-01-01T00:00:00Z');
+      assertDns1123Label(c.metadata.name);
+      assertDns1123Label(c.metadata.namespace);
+    }
+  }
+  return configz;
+}
+
+/**
+ * Asserts that istiod is the bridge's one SotW client, subscribed to every
+ * type URL of its release, each ACKed at the version sent and never NACKed.
+ */
+export async function assertIstiodSubscribed(bridge: BridgeProcess): Promise<DebugClient> {
+  const clients = await bridge.clients();
+  assert.equal(clients.length, 1, 'one client: istiod');
+  const c = clients[0]!;
+  assert.equal(c.mode, 'sotw');
+  assert.match(c.nodeId, /^sidecar~.*~istiod-e2e\.istio-system~istio-system\.svc\.cluster\.local$/);
+  assert.deepEqual(c.watches.map((w) => w.typeUrl).sort(), [...ISTIOD_126_TYPE_URLS].sort());
+  for (const w of c.watches) {
+    assert.equal(w.lastAckedVersion, w.lastSentVersion, `${w.typeUrl} ACKed at the version sent`);
+    assert.equal(w.nackCount, 0, `${w.typeUrl} never NACKed`);
+  }
+  return c;
+}
+
+/** istiod's counters of config events turned into pushes (all stay put when nothing changed). */
+export async function updateCounters(istiod: Istiod): Promise<Record<string, number>> {
+  const m = await istiod.metrics();
+  const out: Record<string, number> = {};
+  for (const k of [
+    'pilot_inbound_updates{type="config"}',
+    'pilot_inbound_updates{type="eds"}',
+    'pilot_inbound_updates{type="svc"}',
+    'pilot_debounce_time_count',
+  ]) {
+    out[k] = m.get(k) ?? 0;
+  }
+  return out;
+}
+
+/**
+ * Waits until istiod is quiet: its update counters unchanged for `quietMs`
+ * (istiod debounces config events for 100 ms before it pushes).
+ */
+export async function settle(
+  istiod: Istiod,
+  quietMs = 600,
+  timeoutMs = 15_000,
+): Promise<Record<string, number>> {
+  const end = Date.now() + timeoutMs;
+  let last = await updateCounters(istiod);
+  for (;;) {
+    await new Promise((r) => setTimeout(r, quietMs));
+    const now = await updateCounters(istiod);
+    if (JSON.stringify(now) === JSON.stringify(last)) return now;
+    if (Date.now() > end) throw new Error(`istiod kept counting config events for ${timeoutMs} ms`);
+    last = now;
+  }
+}
+
+export const sum = (r: Record<string, number>): number => Object.values(r).reduce((a, b) => a + b, 0);
+
+/**
+ * Makes a change, then polls istiod until `check` holds; prints and records
+ * the time from the change's completion (file renamed, API call answered).
+ */
+export async function measureConvergence<T>(
+  label: string,
+  change: () => void | Promise<void>,
+  check: () => Promise<T | undefined>,
+  timeoutMs = 15_000,
+): Promise<{ value: T; ms: number }> {
+  await change();
+  const start = performance.now();
+  const r = await until(label, check, timeoutMs, start);
+  reportConvergence(label, r.ms);
+  return r;
+}

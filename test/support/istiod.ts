@@ -1,0 +1,505 @@
+/**
+ * Real istiod for end-to-end tests, without Kubernetes.
+ *
+ * - `istioFixtures()` runs `bash test/istio/build.sh` (it caches the Go builds
+ *   under ~/.cache/irb) and returns the binary paths, or why there are none.
+ * - `describeWithIstio()` skips a suite with a message when Go or the binaries
+ *   are unavailable, and fails it instead when `CI` is set.
+ * - `Istiod.start()` runs `test/istio/run-istiod.sh` (pilot-discovery with one
+ *   `xds://` config source) on free loopback ports, captures its log, waits
+ *   until it is ready and offers its debug views; `stop()` ends it by PID.
+ * - `runProbe()` runs adsc-probe (istio's own pkg/adsc client + validating store).
+ * - `reportConvergence()` prints a measured time and appends it to `IRB_E2E_TIMINGS`.
+ */
+import assert from 'node:assert/strict';
+import { execFile, spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { appendFileSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { connect } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, test } from 'node:test';
+import { freePort } from './ports.js';
+
+/** The repository root (this file runs from dist/test/support/). */
+export const REPO_ROOT = join(import.meta.dirname, '..', '..', '..');
+const ISTIO_DIR = join(REPO_ROOT, 'test', 'istio');
+
+// ---- fixture binaries ---------------------------------------------------------------
+
+export interface IstioFixtures {
+  readonly pilotDiscovery: string;
+  readonly adscProbe: string;
+  readonly mcpFixtureServer: string;
+  /** test/istio/run-istiod.sh */
+  readonly runIstiod: string;
+}
+
+let fixtures: IstioFixtures | { readonly missing: string } | undefined;
+
+/**
+ * Builds (first time: minutes) or finds (cached: instant) the istiod fixtures.
+ * Synchronous so that a suite can decide at definition time whether to skip.
+ */
+export function istioFixtures(): IstioFixtures | { readonly missing: string } {
+  if (fixtures !== undefined) return fixtures;
+  const res = spawnSync('bash', [join(ISTIO_DIR, 'build.sh')], {
+    encoding: 'utf8',
+    stdio: ['ignore', 'pipe', 'inherit'], // build progress shows on stderr
+    timeout: 30 * 60_000,
+  });
+  if (res.error !== undefined || res.status !== 0) {
+    fixtures = {
+      missing:
+        `test/istio/build.sh failed (${res.error?.message ?? `exit ${res.status ?? res.signal}`}); ` +
+        'it needs Go >= 1.24 and the Go module proxy to build istiod 1.26.0',
+    };
+    return fixtures;
+  }
+  const vars = new Map<string, string>();
+  for (const line of res.stdout.split('\n')) {
+    const m = /^([A-Z_]+)=(.+)$/.exec(line.trim());
+    if (m) vars.set(m[1]!, m[2]!);
+  }
+  const pilotDiscovery = vars.get('PILOT_DISCOVERY');
+  const adscProbe = vars.get('ADSC_PROBE');
+  const mcpFixtureServer = vars.get('MCP_FIXTURE_SERVER');
+  fixtures =
+    pilotDiscovery && adscProbe && mcpFixtureServer
+      ? { pilotDiscovery, adscProbe, mcpFixtureServer, runIstiod: join(ISTIO_DIR, 'run-istiod.sh') }
+      : { missing: `test/istio/build.sh printed no binary paths:\n${res.stdout}` };
+  return fixtures;
+}
+
+/**
+ * `describe` for suites that need real istiod. Without the fixtures the suite
+ * is skipped with the reason, or, under CI, one failing test carries it.
+ */
+export function describeWithIstio(name: string, fn: (fx: IstioFixtures) => void): void {
+  const fx = istioFixtures();
+  if (!('missing' in fx)) {
+    describe(name, () => fn(fx));
+    return;
+  }
+  if (process.env.CI) {
+    test(`${name}: needs the istiod fixtures`, () => assert.fail(fx.missing));
+  } else {
+    describe(name, { skip: `istiod fixtures unavailable: ${fx.missing}` }, () => undefined);
+  }
+}
+
+// ---- istiod's debug views ---------------------------------------------------------------
+
+/** One entry of /debug/configz (Kubernetes-style object). */
+export interface ConfigzEntry {
+  kind: string;
+  apiVersion: string;
+  metadata: {
+    name: string;
+    namespace: string;
+    resourceVersion?: string;
+    creationTimestamp?: string;
+    labels?: Record<string, string>;
+    annotations?: Record<string, string>;
+  };
+  spec: Record<string, unknown>;
+}
+
+/** One entry of /debug/registryz (istiod's model.Service). */
+export interface RegistryzService {
+  hostname: string;
+  Attributes: {
+    ServiceRegistry: string;
+    Name: string;
+    Namespace: string;
+    Labels: Record<string, string> | null;
+    ObjectName?: string;
+  };
+  ports: { name: string; port: number; protocol: string }[] | null;
+  /** model.Resolution: 0 ClientSideLB (STATIC), 1 DNSLB (DNS), 2 Passthrough. */
+  Resolution: number;
+  MeshExternal: boolean;
+}
+
+/** One endpoint of /debug/endpointShardz (istiod's model.IstioEndpoint). */
+export interface ShardEndpoint {
+  Labels: Record<string, string> | null;
+  Addresses: string[];
+  ServicePortName: string;
+  EndpointPort: number;
+  LbWeight: number;
+  Locality: { Label: string; ClusterID: string };
+  Namespace: string;
+  WorkloadName: string;
+  HealthStatus: number;
+}
+
+/** /debug/endpointShardz: host → namespace → shards. */
+export type EndpointShardz = Record<
+  string,
+  Record<string, { Shards: Record<string, ShardEndpoint[] | null> | null }>
+>;
+
+/** Every endpoint istiod holds for `host` (all namespaces and shards). */
+export function endpointsOf(shardz: EndpointShardz, host: string): ShardEndpoint[] {
+  const out: ShardEndpoint[] = [];
+  for (const ns of Object.values(shardz[host] ?? {})) {
+    for (const eps of Object.values(ns.Shards ?? {})) out.push(...(eps ?? []));
+  }
+  return out;
+}
+
+/** Sorted distinct addresses istiod holds for `host`. */
+export function addressesOf(shardz: EndpointShardz, host: string): string[] {
+  return [...new Set(endpointsOf(shardz, host).flatMap((e) => e.Addresses))].sort();
+}
+
+/** Prometheus text → map of `name{labels}` (exactly as printed) to value. */
+export function parseMetrics(text: string): Map<string, number> {
+  const out = new Map<string, number>();
+  for (const line of text.split('\n')) {
+    if (line === '' || line.startsWith('#')) continue;
+    const i = line.lastIndexOf(' ');
+    if (i > 0) out.set(line.slice(0, i), Number(line.slice(i + 1)));
+  }
+  return out;
+}
+
+// ---- istiod process -------------------------------------------------------------------
+
+/**
+ * Lines in istiod's log that mean something went wrong with config from the
+ * bridge: adsc warnings/errors (invalid resources: "Error adding a new
+ * resource to the store", "Invalid data", ...) and any other warn/error line
+ * except the ones kube-less istiod always prints.
+ */
+const PROBLEM_TEXT = /Error adding|Error updating|Invalid data|Error unmarshalling|invalid name/;
+const LEVEL = /^\S+\t(warn|error|fatal)\t/;
+const BENIGN = [/PILOT_CERT_PROVIDER=istiod is not implemented/];
+
+const live = new Set<ChildProcess>();
+process.on('exit', () => {
+  for (const child of live) child.kill('SIGKILL');
+});
+
+export interface IstiodPorts {
+  readonly http: number;
+  readonly grpc: number;
+  readonly monitoring: number;
+  readonly ctrlz: number;
+  readonly https: number;
+}
+
+export interface IstiodOptions {
+  /** Extra MeshConfig YAML lines (ISTIOD_MESH_EXTRA). */
+  readonly meshExtra?: string;
+  readonly readyTimeoutMs?: number;
+}
+
+export class Istiod {
+  private output = '';
+  private exitInfo: string | undefined;
+  private readonly exited: Promise<void>;
+
+  private constructor(
+    readonly child: ChildProcess,
+    readonly ports: IstiodPorts,
+    readonly dir: string,
+    readonly configSource: string,
+  ) {
+    live.add(child);
+    const onData = (d: Buffer): void => {
+      this.output += d.toString();
+    };
+    child.stdout!.on('data', onData);
+    child.stderr!.on('data', onData);
+    this.exited = new Promise((resolve) =>
+      child.once('exit', (code, signal) => {
+        live.delete(child);
+        this.exitInfo = `exit ${code ?? signal}`;
+        resolve();
+      }),
+    );
+  }
+
+  /**
+   * Starts istiod reading config only from `xds://<configSource>` (which must
+   * be listening: istiod exits if it is not) and waits until it is ready.
+   */
+  static async start(fx: IstioFixtures, configSource: string, opts: IstiodOptions = {}): Promise<Istiod> {
+    const dir = mkdtempSync(join(tmpdir(), 'irb-istiod-'));
+    const ports: IstiodPorts = {
+      http: await freePort(),
+      grpc: await freePort(),
+      monitoring: await freePort(),
+      ctrlz: await freePort(),
+      https: await freePort(),
+    };
+    const child = spawn('bash', [fx.runIstiod, configSource], {
+      stdio: ['ignore', 'pipe', 'pipe'],
+      env: {
+        ...process.env,
+        ISTIOD_WORKDIR: dir,
+        ISTIOD_HTTP_PORT: String(ports.http),
+        ISTIOD_GRPC_PORT: String(ports.grpc),
+        ISTIOD_MON_PORT: String(ports.monitoring),
+        ISTIOD_CTRLZ_PORT: String(ports.ctrlz),
+        ISTIOD_HTTPS_PORT: String(ports.https),
+        ISTIOD_MESH_EXTRA: opts.meshExtra ?? '',
+      },
+    });
+    const istiod = new Istiod(child, ports, dir, configSource);
+    try {
+      await istiod.waitReady(opts.readyTimeoutMs ?? 60_000);
+    } catch (err) {
+      await istiod.stop();
+      throw err;
+    }
+    return istiod;
+  }
+
+  get pid(): number {
+    return this.child.pid!;
+  }
+
+  get monitoring(): string {
+    return `http://127.0.0.1:${this.ports.monitoring}`;
+  }
+
+  /** The MeshConfig istiod was started with (written by run-istiod.sh). */
+  get meshConfigPath(): string {
+    return join(this.dir, 'mesh.yaml');
+  }
+
+  /** Everything istiod logged so far. */
+  log(): string {
+    return this.output;
+  }
+
+  /** A position in the log, for `logSince`/`waitForLog`. */
+  mark(): number {
+    return this.output.length;
+  }
+
+  logSince(mark: number): string {
+    return this.output.slice(mark);
+  }
+
+  tail(lines = 40): string {
+    return this.output.split('\n').slice(-lines).join('\n');
+  }
+
+  /** Log lines (since `mark`) that indicate rejected config or other trouble. */
+  problems(mark = 0): string[] {
+    return this.logSince(mark)
+      .split('\n')
+      .filter((l) => (LEVEL.test(l) || PROBLEM_TEXT.test(l)) && !BENIGN.some((b) => b.test(l)));
+  }
+
+  /** Waits for a log line (after `since`) matching `re`; returns the line. */
+  async waitForLog(re: RegExp, since = 0, timeoutMs = 10_000): Promise<string> {
+    const end = Date.now() + timeoutMs;
+    for (;;) {
+      const line = this.logSince(since)
+        .split('\n')
+        .find((l) => re.test(l));
+      if (line !== undefined) return line;
+      if (this.exitInfo !== undefined) throw new Error(`istiod ${this.exitInfo}; log:\n${this.tail()}`);
+      if (Date.now() > end) throw new Error(`istiod logged no line matching ${re} in ${timeoutMs} ms`);
+      await sleep(20);
+    }
+  }
+
+  async get(path: string): Promise<string> {
+    const res = await fetch(`${this.monitoring}${path}`);
+    const text = await res.text();
+    if (!res.ok) throw new Error(`istiod GET ${path}: ${res.status} ${text}`);
+    return text;
+  }
+
+  async configz(): Promise<ConfigzEntry[]> {
+    return JSON.parse(await this.get('/debug/configz')) as ConfigzEntry[];
+  }
+
+  async registryz(): Promise<RegistryzService[]> {
+    return JSON.parse(await this.get('/debug/registryz')) as RegistryzService[];
+  }
+
+  async endpointShardz(): Promise<EndpointShardz> {
+    return JSON.parse(await this.get('/debug/endpointShardz')) as EndpointShardz;
+  }
+
+  async metrics(): Promise<Map<string, number>> {
+    return parseMetrics(await this.get('/metrics'));
+  }
+
+  /** Ends istiod by PID (TERM, then KILL after 5 s) and removes its folder (kept, with the log, if IRB_E2E_KEEP is set). */
+  async stop(): Promise<void> {
+    if (this.exitInfo === undefined) {
+      process.kill(this.pid, 'SIGTERM');
+      const timer = setTimeout(() => {
+        if (this.exitInfo === undefined) process.kill(this.pid, 'SIGKILL');
+      }, 5_000);
+      await this.exited;
+      clearTimeout(timer);
+    }
+    if (process.env.IRB_E2E_KEEP) {
+      writeFileSync(join(this.dir, 'istiod.log'), this.output);
+      console.log(`istiod log kept in ${join(this.dir, 'istiod.log')}`);
+    } else {
+      rmSync(this.dir, { recursive: true, force: true });
+    }
+  }
+
+  /**
+   * Ready = the plaintext gRPC port accepts connections (istiod opens it only
+   * after every config-source type was answered) and the log says so. Kube-less
+   * istiod never answers /ready with 200.
+   */
+  private async waitReady(timeoutMs: number): Promise<void> {
+    const end = Date.now() + timeoutMs;
+    while (!(await canConnect(this.ports.grpc))) {
+      if (this.exitInfo !== undefined) {
+        throw new Error(`istiod ${this.exitInfo} during start; log:\n${this.tail()}`);
+      }
+      if (Date.now() > end) throw new Error(`istiod not ready in ${timeoutMs} ms; log:\n${this.tail()}`);
+      await sleep(50);
+    }
+    await this.waitForLog(/All caches have been synced/, 0, Math.max(1_000, end - Date.now()));
+  }
+}
+
+function canConnect(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const sock = connect(port, '127.0.0.1');
+    sock.once('connect', () => {
+      sock.destroy();
+      resolve(true);
+    });
+    sock.once('error', () => resolve(false));
+  });
+}
+
+export function sleep(ms: number): Promise<void> {
+  return new Promise((r) => setTimeout(r, ms));
+}
+
+// ---- adsc-probe ---------------------------------------------------------------------
+
+/** One resource as the probe's validating store holds it. */
+export interface ProbeResource {
+  kind: string;
+  namespace: string;
+  name: string;
+  resourceVersion: string;
+  creationTimestamp: string;
+  labels?: Record<string, string>;
+  annotations?: Record<string, string>;
+  spec: Record<string, unknown>;
+}
+
+export interface ProbeResult {
+  readonly code: number | null;
+  readonly synced: boolean;
+  /** Number of Istio kinds answered (from the `synced` line). */
+  readonly types?: number;
+  readonly missing: string[];
+  readonly resources: ProbeResource[];
+  readonly validationErrors: Record<string, string>[];
+  readonly warnings: string[];
+  readonly errors: string[];
+  /** Type URLs of the DiscoveryResponses received, in order. */
+  readonly responseTypeUrls: string[];
+  readonly stdout: string;
+  readonly stderr: string;
+}
+
+/** Runs adsc-probe against `addr` (host:port) and parses its JSON lines. */
+export function runProbe(
+  fx: IstioFixtures,
+  addr: string,
+  opts: { types?: 'default' | 'v1alpha3'; timeout?: string } = {},
+): Promise<ProbeResult> {
+  const args = [
+    '-addr',
+    addr,
+    '-types',
+    opts.types ?? 'default',
+    '-timeout',
+    opts.timeout ?? '20s',
+    '-responses',
+  ];
+  return new Promise((resolve, reject) => {
+    execFile(fx.adscProbe, args, { timeout: 60_000, maxBuffer: 64 << 20 }, (err, stdout, stderr) => {
+      if (err && typeof err.code !== 'number') {
+        reject(new Error(`adsc-probe ${args.join(' ')}: ${err.message}\n${stderr}`));
+        return;
+      }
+      const code = err ? (err.code as number) : 0;
+      const result = {
+        code,
+        synced: false,
+        types: undefined as number | undefined,
+        missing: [] as string[],
+        resources: [] as ProbeResource[],
+        validationErrors: [] as Record<string, string>[],
+        warnings: [] as string[],
+        errors: [] as string[],
+        responseTypeUrls: [] as string[],
+        stdout,
+        stderr,
+      };
+      for (const line of stdout.split('\n')) {
+        if (line.trim() === '') continue;
+        const o = JSON.parse(line) as Record<string, unknown>;
+        if ('synced' in o) {
+          result.synced = o.synced === true;
+          if (typeof o.types === 'number') result.types = o.types;
+          if (Array.isArray(o.missing)) result.missing = o.missing as string[];
+        } else if ('response' in o) {
+          result.responseTypeUrls.push(String((o.response as { typeUrl?: unknown }).typeUrl));
+        } else if ('validationError' in o) result.validationErrors.push(o as Record<string, string>);
+        else if ('adscWarning' in o) result.warnings.push(String(o.adscWarning));
+        else if ('error' in o) result.errors.push(String(o.error));
+        else if ('kind' in o && 'spec' in o) result.resources.push(o as unknown as ProbeResource);
+      }
+      resolve(result);
+    });
+  });
+}
+
+// ---- timings -------------------------------------------------------------------------
+
+/** Prints `istiod convergence: <what> <ms> ms` and appends it to $IRB_E2E_TIMINGS if set. */
+export function reportConvergence(what: string, ms: number): void {
+  const line = `istiod convergence: ${what} ${Math.round(ms)} ms`;
+  console.log(line);
+  const file = process.env.IRB_E2E_TIMINGS;
+  if (file) appendFileSync(file, `${line}\n`);
+}
+
+/**
+ * Polls `check` (every 10 ms) until it returns a value other than undefined;
+ * returns it with the milliseconds elapsed since `since` (a performance.now()).
+ */
+export async function until<T>(
+  what: string,
+  check: () => Promise<T | undefined> | T | undefined,
+  timeoutMs: number,
+  since = performance.now(),
+): Promise<{ value: T; ms: number }> {
+  const end = since + timeoutMs;
+  let last: unknown;
+  for (;;) {
+    try {
+      const value = await check();
+      if (value !== undefined) return { value, ms: performance.now() - since };
+    } catch (err) {
+      last = err;
+    }
+    if (performance.now() > end) {
+      const why = last instanceof Error ? ` (last error: ${last.message})` : '';
+      throw new Error(`${what}: not reached within ${timeoutMs} ms${why}`);
+    }
+    await sleep(10);
+  }
+}
