@@ -152,7 +152,24 @@ export async function assertIstiodHoldsBridgeState(
  * Asserts that istiod is the bridge's one SotW client, subscribed to every
  * type URL of its release, each ACKed at the version sent and never NACKed.
  */
-export async function assertIstiodSubscribed(bridge: BridgeProcess): Promise<DebugClient> {
+export async function assertIstiodSubscribed(
+  bridge: BridgeProcess,
+  timeoutMs = 10_000,
+): Promise<DebugClient> {
+  // istiod ACKs each response after applying it to its store: on a busy machine the
+  // last ACKs of a (re)connect can trail the check by a moment, so wait for them.
+  const end = Date.now() + timeoutMs;
+  for (;;) {
+    try {
+      return await checkIstiodSubscribed(bridge);
+    } catch (err) {
+      if (Date.now() > end) throw err;
+      await new Promise((r) => setTimeout(r, 100));
+    }
+  }
+}
+
+async function checkIstiodSubscribed(bridge: BridgeProcess): Promise<DebugClient> {
   const clients = await bridge.clients();
   assert.equal(clients.length, 1, 'one client: istiod');
   const c = clients[0]!;
