@@ -5,6 +5,7 @@ import { Metrics } from './admin/metrics.js';
 import type { BridgeConfig } from './config/load.js';
 import { errorMessage } from './errors.js';
 import { AdsServer } from './mcp/server.js';
+import { xdsServerCredentials } from './mcp/tls.js';
 import { Pipeline } from './pipeline/pipeline.js';
 import { ResourceStore } from './store/resource-store.js';
 
@@ -57,7 +58,8 @@ export class Bridge {
 
   /** Starts everything `serve` needs: servers first, so istiod can connect while registries sync. */
   async serve(): Promise<void> {
-    this.xdsPort = await this.ads.listen(this.config.xds.address);
+    const credentials = xdsServerCredentials(this.config.xds.tls, this.config.configDir);
+    this.xdsPort = await this.ads.listen(this.config.xds.address, credentials);
     this.adminPort = await this.admin.listen(this.config.admin.address);
     await this.startAdapters();
   }

@@ -9,6 +9,7 @@ import { BridgeError, errorMessage } from '../errors.js';
 import { createLogger } from '../log.js';
 import { renderManifests, toManifest, type OutputFormat } from '../manifest/render.js';
 import { SERVED_KINDS, type IstioLine } from '../mcp/type-urls.js';
+import type { ClientTls } from '../mcp/client.js';
 import { runWatch } from './watch.js';
 
 const pkg = JSON.parse(readFileSync(new URL('../../../package.json', import.meta.url), 'utf8')) as {
@@ -25,6 +26,33 @@ function die(err: unknown): never {
   const code = err instanceof BridgeError ? ` [${err.code}]` : '';
   process.stderr.write(`registry-bridge: ${errorMessage(err)}${code}\n`);
   process.exit(err instanceof BridgeError && err.code.startsWith('IRB_CONFIG') ? 2 : 1);
+}
+
+function clientTls(opts: {
+  tlsCa?: string;
+  tlsCert?: string;
+  tlsKey?: string;
+  tlsServerName?: string;
+}): ClientTls | undefined {
+  if (opts.tlsCa === undefined) {
+    if (opts.tlsCert ?? opts.tlsKey ?? opts.tlsServerName) {
+      throw new InvalidArgumentError('--tls-cert, --tls-key and --tls-server-name need --tls-ca');
+    }
+    return undefined;
+  }
+  const read = (flag: string, path: string): Buffer => {
+    try {
+      return readFileSync(path);
+    } catch (err) {
+      throw new BridgeError('IRB_WATCH_FAILED', `cannot read ${flag} ${path}: ${errorMessage(err)}`);
+    }
+  };
+  return {
+    ca: read('--tls-ca', opts.tlsCa),
+    ...(opts.tlsCert !== undefined && { cert: read('--tls-cert', opts.tlsCert) }),
+    ...(opts.tlsKey !== undefined && { key: read('--tls-key', opts.tlsKey) }),
+    ...(opts.tlsServerName !== undefined && { serverName: opts.tlsServerName }),
+  };
 }
 
 async function serve(opts: { config: string; logLevel?: string }): Promise<void> {
@@ -116,6 +144,10 @@ program
       .default('1.24'),
   )
   .option('--timeout <duration>', 'with --once: give up after this long', duration, 30_000)
+  .option('--tls-ca <file>', 'connect with TLS, trusting this CA (PEM)')
+  .option('--tls-cert <file>', 'client certificate for mutual TLS (PEM)')
+  .option('--tls-key <file>', 'client key for mutual TLS (PEM)')
+  .option('--tls-server-name <name>', 'expected server name, when it differs from the host in --server')
   .action(
     (opts: {
       server: string;
@@ -124,14 +156,22 @@ program
       output: OutputFormat;
       istio: IstioLine;
       timeout: number;
+      tlsCa?: string;
+      tlsCert?: string;
+      tlsKey?: string;
+      tlsServerName?: string;
     }) => {
       const logger = createLogger(process.env['REGISTRY_BRIDGE_LOG_LEVEL'] ?? 'info');
-      runWatch({
-        ...opts,
-        timeoutMs: opts.timeout,
-        write: (s) => process.stdout.write(s),
-        logger,
-      })
+      Promise.resolve()
+        .then(() =>
+          runWatch({
+            ...opts,
+            timeoutMs: opts.timeout,
+            tls: clientTls(opts),
+            write: (s) => process.stdout.write(s),
+            logger,
+          }),
+        )
         .then(() => process.exit(0))
         .catch(die);
     },

@@ -1,7 +1,7 @@
 import type { Logger } from 'pino';
 import { BridgeError } from '../errors.js';
 import { renderManifests, toManifest, type OutputFormat } from '../manifest/render.js';
-import { istiodLikeNode, openDelta, openSotw } from '../mcp/client.js';
+import { istiodLikeNode, openDelta, openSotw, type ClientTls } from '../mcp/client.js';
 import { decodeMcpResource, type DecodedResource } from '../mcp/decode.js';
 import { istiodTypeUrls, MESH_CONFIG_TYPE_URL, servedKind, type IstioLine } from '../mcp/type-urls.js';
 
@@ -12,6 +12,7 @@ export interface WatchOptions {
   readonly output: OutputFormat;
   readonly istio: IstioLine;
   readonly timeoutMs: number;
+  readonly tls?: ClientTls | undefined;
   readonly write: (s: string) => void;
   readonly logger: Logger;
 }
@@ -57,7 +58,7 @@ export async function runWatch(opts: WatchOptions): Promise<void> {
   };
 
   if (!opts.delta) {
-    const stream = openSotw(opts.server);
+    const stream = openSotw(opts.server, opts.tls);
     try {
       typeUrls.forEach((typeUrl, i) =>
         stream.send({
@@ -85,7 +86,7 @@ export async function runWatch(opts: WatchOptions): Promise<void> {
       stream.close();
     }
   } else {
-    const stream = openDelta(opts.server);
+    const stream = openDelta(opts.server, opts.tls);
     try {
       typeUrls.forEach((typeUrl, i) => stream.send({ typeUrl, ...(i === 0 && { node: istiodLikeNode() }) }));
       for (;;) {

@@ -26,6 +26,15 @@ export const configSchema = z
         debounce: durationMs.default(100),
         maxDelay: durationMs.default(1000),
         delta: z.boolean().default(true),
+        tls: z
+          .object({
+            certFile: z.string().min(1),
+            keyFile: z.string().min(1),
+            /** When set, clients must present a certificate signed by this CA (mutual TLS). */
+            clientCaFile: z.string().min(1).optional(),
+          })
+          .strict()
+          .optional(),
       })
       .strict()
       .default({ address: '0.0.0.0:15051', debounce: 100, maxDelay: 1000, delta: true }),

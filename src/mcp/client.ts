@@ -1,4 +1,4 @@
-import { Client, credentials, type ClientDuplexStream } from '@grpc/grpc-js';
+import { Client, credentials, type ChannelCredentials, type ClientDuplexStream } from '@grpc/grpc-js';
 import { protoTypes } from './proto.js';
 import { DELTA_PATH, SOTW_PATH } from './service-def.js';
 import type { AnyMsg } from './decode.js';
@@ -129,10 +129,29 @@ export class AdsStream<Req, Res> {
   }
 }
 
-function open<Req extends object, Res>(address: string, delta: boolean): AdsStream<Req, Res> {
+/** How a client reaches the server: plaintext by default, or TLS (optionally with a client certificate). */
+export interface ClientTls {
+  readonly ca: Buffer;
+  readonly cert?: Buffer;
+  readonly key?: Buffer;
+  /** Expected server name when it differs from the address's host. */
+  readonly serverName?: string;
+}
+
+function channelCredentials(tls: ClientTls | undefined): ChannelCredentials {
+  if (!tls) return credentials.createInsecure();
+  return credentials.createSsl(tls.ca, tls.key ?? null, tls.cert ?? null);
+}
+
+function open<Req extends object, Res>(
+  address: string,
+  delta: boolean,
+  tls?: ClientTls,
+): AdsStream<Req, Res> {
   const t = protoTypes();
-  const client = new Client(address, credentials.createInsecure(), {
+  const client = new Client(address, channelCredentials(tls), {
     'grpc.max_receive_message_length': -1,
+    ...(tls?.serverName !== undefined && { 'grpc.ssl_target_name_override': tls.serverName }),
   });
   const reqType = delta ? t.DeltaDiscoveryRequest : t.DiscoveryRequest;
   const resType = delta ? t.DeltaDiscoveryResponse : t.DiscoveryResponse;
@@ -144,12 +163,18 @@ function open<Req extends object, Res>(address: string, delta: boolean): AdsStre
   return new AdsStream(client, call);
 }
 
-export function openSotw(address: string): AdsStream<DiscoveryRequestObj, DiscoveryResponseMsg> {
-  return open(address, false);
+export function openSotw(
+  address: string,
+  tls?: ClientTls,
+): AdsStream<DiscoveryRequestObj, DiscoveryResponseMsg> {
+  return open(address, false, tls);
 }
 
-export function openDelta(address: string): AdsStream<DeltaDiscoveryRequestObj, DeltaDiscoveryResponseMsg> {
-  return open(address, true);
+export function openDelta(
+  address: string,
+  tls?: ClientTls,
+): AdsStream<DeltaDiscoveryRequestObj, DeltaDiscoveryResponseMsg> {
+  return open(address, true, tls);
 }
 
 /** A node like istiod's config-source client sends (generator "api"). */

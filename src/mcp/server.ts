@@ -89,9 +89,9 @@ export class AdsServer {
   }
 
   /** Binds `host:port` (port 0 picks a free one) and returns the port. */
-  listen(address: string): Promise<number> {
+  listen(address: string, credentials = ServerCredentials.createInsecure()): Promise<number> {
     return new Promise((resolve, reject) => {
-      this.grpc.bindAsync(address, ServerCredentials.createInsecure(), (err, port) => {
+      this.grpc.bindAsync(address, credentials, (err, port) => {
         if (err) {
           reject(
             new BridgeError('IRB_XDS_LISTEN', `cannot listen for xDS on ${address}: ${errorMessage(err)}`),
