@@ -1,8 +1,8 @@
 /**
  * Case 7: istio's own config-source client (pkg/adsc + the validating memory
  * store, in adsc-probe) against the bridge, with the type URLs of istiod 1.26
- * (`-types default`) and of istiod 1.20-1.23 (`-types v1alpha3`, the fallback
- * for releases whose pilot-discovery cannot be built here). Both must sync
+ * (`-types default`) and of istiod 1.20-1.23 (`-types v1alpha3`: the URLs the
+ * real 1.22-line istiod of legacy-istiod.int.test.ts asks for). Both must sync
  * and hold exactly what the bridge serves, in both output modes.
  */
 import assert from 'node:assert/strict';

@@ -28,6 +28,28 @@ export const ISTIOD_126_TYPE_URLS = [
   'networking.istio.io/v1/WorkloadGroup',
 ];
 
+/**
+ * What istiod of the 1.22 line asks for (as 1.20-1.23 do): the pre-1.24 group
+ * versions, as its log shows. Same kinds, same order.
+ */
+export const ISTIOD_122_TYPE_URLS = [
+  'core/v1alpha1/MeshConfig',
+  'security.istio.io/v1beta1/AuthorizationPolicy',
+  'networking.istio.io/v1alpha3/DestinationRule',
+  'networking.istio.io/v1alpha3/EnvoyFilter',
+  'networking.istio.io/v1alpha3/Gateway',
+  'security.istio.io/v1beta1/PeerAuthentication',
+  'networking.istio.io/v1beta1/ProxyConfig',
+  'security.istio.io/v1beta1/RequestAuthentication',
+  'networking.istio.io/v1alpha3/ServiceEntry',
+  'networking.istio.io/v1alpha3/Sidecar',
+  'telemetry.istio.io/v1alpha1/Telemetry',
+  'networking.istio.io/v1alpha3/VirtualService',
+  'extensions.istio.io/v1alpha1/WasmPlugin',
+  'networking.istio.io/v1alpha3/WorkloadEntry',
+  'networking.istio.io/v1alpha3/WorkloadGroup',
+];
+
 export const MANAGED_BY = 'app.kubernetes.io/managed-by';
 export const REGISTRY_LABEL = 'registry-bridge.io/registry';
 export const ORIGINAL_NAME = 'registry-bridge.io/original-name';
@@ -150,18 +172,19 @@ export async function assertIstiodHoldsBridgeState(
 
 /**
  * Asserts that istiod is the bridge's one SotW client, subscribed to every
- * type URL of its release, each ACKed at the version sent and never NACKed.
+ * type URL of its release (`typeUrls`), each ACKed at the version sent and never NACKed.
  */
 export async function assertIstiodSubscribed(
   bridge: BridgeProcess,
   timeoutMs = 10_000,
+  typeUrls: readonly string[] = ISTIOD_126_TYPE_URLS,
 ): Promise<DebugClient> {
   // istiod ACKs each response after applying it to its store: on a busy machine the
   // last ACKs of a (re)connect can trail the check by a moment, so wait for them.
   const end = Date.now() + timeoutMs;
   for (;;) {
     try {
-      return await checkIstiodSubscribed(bridge);
+      return await checkIstiodSubscribed(bridge, typeUrls);
     } catch (err) {
       if (Date.now() > end) throw err;
       await new Promise((r) => setTimeout(r, 100));
@@ -169,13 +192,16 @@ export async function assertIstiodSubscribed(
   }
 }
 
-async function checkIstiodSubscribed(bridge: BridgeProcess): Promise<DebugClient> {
+async function checkIstiodSubscribed(
+  bridge: BridgeProcess,
+  typeUrls: readonly string[],
+): Promise<DebugClient> {
   const clients = await bridge.clients();
   assert.equal(clients.length, 1, 'one client: istiod');
   const c = clients[0]!;
   assert.equal(c.mode, 'sotw');
   assert.match(c.nodeId, /^sidecar~.*~istiod-e2e\.istio-system~istio-system\.svc\.cluster\.local$/);
-  assert.deepEqual(c.watches.map((w) => w.typeUrl).sort(), [...ISTIOD_126_TYPE_URLS].sort());
+  assert.deepEqual(c.watches.map((w) => w.typeUrl).sort(), [...typeUrls].sort());
   for (const w of c.watches) {
     assert.equal(w.lastAckedVersion, w.lastSentVersion, `${w.typeUrl} ACKed at the version sent`);
     assert.equal(w.nackCount, 0, `${w.typeUrl} never NACKed`);

@@ -11,6 +11,12 @@
 # so callers can do: eval "$(test/istio/build.sh)"
 # The Istio version is whatever go.mod pins. Progress goes to stderr.
 # Needs only Go (>= 1.24) and the Go module proxy; go.sum pins every module.
+#
+# It then runs ../istio-legacy/build.sh (an istiod of the 1.22 line, which asks
+# for the pre-1.24 v1alpha3 type URLs) and forwards its lines:
+#   LEGACY_ISTIO_VERSION=..., LEGACY_PILOT_DISCOVERY=..., LEGACY_ADSC_PROBE=...
+# If that build fails, it prints LEGACY_MISSING='<why>' instead and still
+# succeeds: only the legacy suite needs those binaries. IRB_SKIP_LEGACY=1 skips it.
 set -euo pipefail
 
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
@@ -55,3 +61,10 @@ fi
 echo "PILOT_DISCOVERY=$out/pilot-discovery"
 echo "ADSC_PROBE=$out/adsc-probe"
 echo "MCP_FIXTURE_SERVER=$out/mcp-fixture-server"
+
+if [ -n "${IRB_SKIP_LEGACY:-}" ]; then
+  echo "LEGACY_MISSING='IRB_SKIP_LEGACY is set'"
+elif ! bash "$here/../istio-legacy/build.sh"; then
+  echo "build.sh: the legacy istiod build failed (see above); only the legacy suite needs it" >&2
+  echo "LEGACY_MISSING='test/istio-legacy/build.sh failed (see the build output above)'"
+fi

@@ -10,6 +10,8 @@
 #   ISTIOD_MON_PORT (18014: /metrics, /debug/*), ISTIOD_CTRLZ_PORT (18876)
 # ISTIOD_WORKDIR: where mesh.yaml is written and istiod runs (default: a new /tmp dir).
 # ISTIOD_MESH_EXTRA: extra YAML lines appended to mesh.yaml (e.g. "defaultServiceExportTo: [\".\"]").
+# ISTIOD_BINARY: the pilot-discovery to run (default: build.sh's PILOT_DISCOVERY, 1.26);
+#   e.g. LEGACY_PILOT_DISCOVERY from build.sh (1.22 line: same flags, same behaviour).
 #
 # Readiness: kube-less istiod never answers /ready with 200 (the sidecar-injector
 # and config-validation probes are only set when a Kubernetes client exists).
@@ -20,7 +22,11 @@
 set -euo pipefail
 [ $# -ge 1 ] || { sed -n '2,20p' "$0" >&2; exit 1; }
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
-eval "$("$here/build.sh")"
+if [ -n "${ISTIOD_BINARY:-}" ]; then
+  PILOT_DISCOVERY=$ISTIOD_BINARY
+else
+  eval "$(IRB_SKIP_LEGACY=1 "$here/build.sh")"
+fi
 addr=$1; shift
 dir=${ISTIOD_WORKDIR:-$(mktemp -d /tmp/irb-istiod.XXXXXX)}
 mkdir -p "$dir"

@@ -50,7 +50,8 @@ import (
 	"istio.io/istio/pkg/util/protomarshal"
 )
 
-// Group versions requested by istiod 1.20-1.23 (before the v1 promotion in 1.24).
+// Group versions requested by istiod 1.20-1.23 (before the v1 promotion in 1.24),
+// as the 1.22-line istiod of ../istio-legacy requests them.
 var legacyVersions = map[string]string{
 	"AuthorizationPolicy":   "v1beta1",
 	"DestinationRule":       "v1alpha3",
@@ -180,8 +181,7 @@ func setupLogging(verbose bool) {
 	}
 	o := log.DefaultOptions()
 	o.JSONEncoding = true
-	o.OutputPaths = []string{"irbprobe://istio"}
-	o.SetDefaultOutputLevel("adsc", log.InfoLevel)
+	o.OutputPaths = []string{"irbprobe://istio"} // every scope, adsc included, logs at info by default
 	if err := log.Configure(o); err != nil {
 		fatal(3, "configure logging: %v", err)
 	}
@@ -335,7 +335,7 @@ func buildRequests(mode string) ([]*discovery.DiscoveryRequest, map[string]confi
 			if !ok {
 				continue
 			}
-			if v, ok := legacyVersions[g.Kind]; ok {
+			if v, ok := legacyVersions[g.Kind]; ok && v != g.Version { // an older istio asks for it already
 				old := config.GroupVersionKind{Group: g.Group, Version: v, Kind: g.Kind}
 				r.TypeUrl = old.String()
 				legacy[r.TypeUrl] = g
