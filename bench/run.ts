@@ -1,4 +1,10 @@
+import { runConsulBench } from './consul-latency.js';
 import { runCoreBench } from './core.js';
 
-const which = process.argv[2] ?? 'core';
+const which = process.argv[2] ?? 'all';
+if (!['all', 'core', 'consul'].includes(which)) {
+  console.error(`usage: run.js [all|core|consul] (got ${which})`);
+  process.exit(2);
+}
 if (which === 'core' || which === 'all') await runCoreBench();
+if (which === 'consul' || which === 'all') await runConsulBench();

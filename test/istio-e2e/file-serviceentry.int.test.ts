@@ -7,12 +7,12 @@
  */
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
-import { BridgeProcess } from '../support/bridge-process.js';
+import type { BridgeProcess } from '../support/bridge-process.js';
+import type { Istiod } from '../support/istiod.js';
 import {
   addressesOf,
   describeWithIstio,
   endpointsOf,
-  Istiod,
   reportConvergence,
   sleep,
   until,
@@ -36,33 +36,22 @@ import {
   sortedConfigz,
   sum,
   updateCounters,
+  type FileInstance,
+  type FileService,
+  startBridgeAndIstiod,
+  stopBridgeAndIstiod,
+  assertEveryKindReceived,
+  FILE_REGISTRY,
 } from './helpers.js';
 
 const LONG_NAME = 'Warehouse_Order_Fulfilment.Service_API_v2_for_EU_and_US_regions_ABCDEF';
 
-interface Instance {
-  address: string;
-  port: number;
-  protocol?: string;
-  labels?: Record<string, string>;
-  healthy?: boolean;
-  locality?: string;
-  weight?: number;
-}
-interface Service {
-  name: string;
-  namespace?: string;
-  host?: string;
-  protocol?: string;
-  instances: Instance[];
-}
-
-const twoPorts = (address: string, extra: Partial<Instance> = {}): Instance[] => [
+const twoPorts = (address: string, extra: Partial<FileInstance> = {}): FileInstance[] => [
   { address, port: 9090, ...extra },
   { address, port: 9091, ...extra },
 ];
 
-function initialServices(): Service[] {
+function initialServices(): FileService[] {
   return [
     {
       // upper case, underscore, dot; own namespace (also not DNS-safe); two
@@ -112,36 +101,26 @@ function initialServices(): Service[] {
 describeWithIstio('istiod 1.26 with the bridge (file registry, ServiceEntry mode)', (fx) => {
   let bridge: BridgeProcess;
   let istiod: Istiod;
-  let services: Service[];
+  let services: FileService[];
   let longHost = '';
 
   const write = (): void => bridge.writeServices({ services });
-  const longService = (): Service => services.find((s) => s.name === LONG_NAME)!;
+  const longService = (): FileService => services.find((s) => s.name === LONG_NAME)!;
 
   before(async () => {
     assert.equal(LONG_NAME.length, 70);
     services = initialServices();
-    bridge = await BridgeProcess.start({
-      registries: [
-        { name: 'files', type: 'file', namespace: 'ext', path: 'services.yaml', pollInterval: '100ms' },
-      ],
+    ({ bridge, istiod } = await startBridgeAndIstiod(fx, {
+      registries: [FILE_REGISTRY],
       services: { services },
-    });
-    istiod = await Istiod.start(fx, bridge.xds);
+    }));
   });
 
-  after(async () => {
-    await istiod?.stop();
-    await bridge?.dispose();
-  });
+  after(() => stopBridgeAndIstiod(istiod, bridge));
 
   test('1. istiod becomes ready with the bridge as its only config source: every kind answered', async () => {
     // Istiod.start waited for the gRPC port (opened only after every type synced).
-    assert.match(istiod.log(), /All caches have been synced/);
-    for (const url of ISTIOD_126_TYPE_URLS) {
-      const expected = url.endsWith('/ServiceEntry') ? 4 : 0;
-      assert.equal(receivedCount(istiod, url), expected, `istiod received ${url}`);
-    }
+    assertEveryKindReceived(istiod, ISTIOD_126_TYPE_URLS, 4);
     await assertIstiodSubscribed(bridge);
     const configz = await istiod.configz();
     assert.deepEqual([...new Set(configz.map((c) => c.kind))], ['ServiceEntry']);

@@ -6,8 +6,9 @@
  */
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
-import { BridgeProcess } from '../support/bridge-process.js';
-import { addressesOf, describeWithIstio, endpointsOf, Istiod, type ConfigzEntry } from '../support/istiod.js';
+import type { BridgeProcess } from '../support/bridge-process.js';
+import type { Istiod } from '../support/istiod.js';
+import { addressesOf, describeWithIstio, endpointsOf, type ConfigzEntry } from '../support/istiod.js';
 import {
   assertIstiodHoldsBridgeState,
   assertIstiodSubscribed,
@@ -18,28 +19,16 @@ import {
   receivedCount,
   SERVICE_SELECTOR,
   serviceByHost,
+  type FileService,
+  startBridgeAndIstiod,
+  stopBridgeAndIstiod,
+  FILE_REGISTRY,
 } from './helpers.js';
-
-interface Instance {
-  address: string;
-  port: number;
-  protocol?: string;
-  labels?: Record<string, string>;
-  healthy?: boolean;
-  locality?: string;
-  weight?: number;
-}
-interface Service {
-  name: string;
-  namespace?: string;
-  protocol?: string;
-  instances: Instance[];
-}
 
 const INVENTORY_HOST = 'inventory-api.shop-floor';
 const LEGACY_HOST = 'legacy-dns-backend.ext';
 
-function initialServices(): Service[] {
+function initialServices(): FileService[] {
   return [
     {
       name: 'Inventory_API',
@@ -70,25 +59,19 @@ function initialServices(): Service[] {
 describeWithIstio('istiod 1.26 with the bridge (file registry, WorkloadEntry mode)', (fx) => {
   let bridge: BridgeProcess;
   let istiod: Istiod;
-  let services: Service[];
+  let services: FileService[];
   const write = (): void => bridge.writeServices({ services });
 
   before(async () => {
     services = initialServices();
-    bridge = await BridgeProcess.start({
+    ({ bridge, istiod } = await startBridgeAndIstiod(fx, {
       mode: 'workloadentry',
-      registries: [
-        { name: 'files', type: 'file', namespace: 'ext', path: 'services.yaml', pollInterval: '100ms' },
-      ],
+      registries: [FILE_REGISTRY],
       services: { services },
-    });
-    istiod = await Istiod.start(fx, bridge.xds);
+    }));
   });
 
-  after(async () => {
-    await istiod?.stop();
-    await bridge?.dispose();
-  });
+  after(() => stopBridgeAndIstiod(istiod, bridge));
 
   /** The WorkloadEntries istiod stores for a ServiceEntry: same namespace, selector label. */
   const workloadsOf = (configz: ConfigzEntry[], se: ConfigzEntry): ConfigzEntry[] =>

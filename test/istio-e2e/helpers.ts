@@ -1,54 +1,53 @@
 /** Assertions shared by the istiod end-to-end suites. */
 import assert from 'node:assert/strict';
-import type { BridgeProcess, DebugClient } from '../support/bridge-process.js';
+import { istiodTypeUrls, MESH_CONFIG_TYPE_URL } from '../../src/mcp/type-urls.js';
+import { BridgeProcess, type BridgeProcessOptions, type DebugClient } from '../support/bridge-process.js';
 import {
+  Istiod,
   reportConvergence,
   until,
+  type IstioFixtures,
+  type IstiodOptions,
   type ConfigzEntry,
-  type Istiod,
   type RegistryzService,
 } from '../support/istiod.js';
 
-/** What istiod 1.26 asks a config source for (adsc.ConfigInitialRequests), MeshConfig first. */
-export const ISTIOD_126_TYPE_URLS = [
-  'core/v1alpha1/MeshConfig',
-  'security.istio.io/v1/AuthorizationPolicy',
-  'networking.istio.io/v1/DestinationRule',
-  'networking.istio.io/v1alpha3/EnvoyFilter',
-  'networking.istio.io/v1/Gateway',
-  'security.istio.io/v1/PeerAuthentication',
-  'networking.istio.io/v1beta1/ProxyConfig',
-  'security.istio.io/v1/RequestAuthentication',
-  'networking.istio.io/v1/ServiceEntry',
-  'networking.istio.io/v1/Sidecar',
-  'telemetry.istio.io/v1/Telemetry',
-  'networking.istio.io/v1/VirtualService',
-  'extensions.istio.io/v1alpha1/WasmPlugin',
-  'networking.istio.io/v1/WorkloadEntry',
-  'networking.istio.io/v1/WorkloadGroup',
-];
-
 /**
- * What istiod of the 1.22 line asks for (as 1.20-1.23 do): the pre-1.24 group
- * versions, as its log shows. Same kinds, same order.
+ * What istiod 1.24-1.29 asks a config source for (adsc.ConfigInitialRequests),
+ * MeshConfig first. istiod itself is the oracle: the suites compare this with
+ * what the bridge saw istiod subscribe to.
  */
-export const ISTIOD_122_TYPE_URLS = [
-  'core/v1alpha1/MeshConfig',
-  'security.istio.io/v1beta1/AuthorizationPolicy',
-  'networking.istio.io/v1alpha3/DestinationRule',
-  'networking.istio.io/v1alpha3/EnvoyFilter',
-  'networking.istio.io/v1alpha3/Gateway',
-  'security.istio.io/v1beta1/PeerAuthentication',
-  'networking.istio.io/v1beta1/ProxyConfig',
-  'security.istio.io/v1beta1/RequestAuthentication',
-  'networking.istio.io/v1alpha3/ServiceEntry',
-  'networking.istio.io/v1alpha3/Sidecar',
-  'telemetry.istio.io/v1alpha1/Telemetry',
-  'networking.istio.io/v1alpha3/VirtualService',
-  'extensions.istio.io/v1alpha1/WasmPlugin',
-  'networking.istio.io/v1alpha3/WorkloadEntry',
-  'networking.istio.io/v1alpha3/WorkloadGroup',
-];
+export const ISTIOD_126_TYPE_URLS = [MESH_CONFIG_TYPE_URL, ...istiodTypeUrls('1.24')];
+
+/** What istiod of the 1.22 line asks for (as 1.20-1.23 do): the pre-1.24 group versions. */
+export const ISTIOD_122_TYPE_URLS = [MESH_CONFIG_TYPE_URL, ...istiodTypeUrls('1.20')];
+
+/** An instance / a service in the file registry's format (services.yaml). */
+export interface FileInstance {
+  address: string;
+  port: number;
+  protocol?: string;
+  labels?: Record<string, string>;
+  healthy?: boolean;
+  locality?: string;
+  weight?: number;
+}
+export interface FileService {
+  name: string;
+  namespace?: string;
+  host?: string;
+  protocol?: string;
+  instances: FileInstance[];
+}
+
+/** The file registry the file suites configure (services.yaml in the bridge's folder). */
+export const FILE_REGISTRY = {
+  name: 'files',
+  type: 'file',
+  namespace: 'ext',
+  path: 'services.yaml',
+  pollInterval: '100ms',
+} as const;
 
 export const MANAGED_BY = 'app.kubernetes.io/managed-by';
 export const REGISTRY_LABEL = 'registry-bridge.io/registry';
@@ -261,4 +260,35 @@ export async function measureConvergence<T>(
   const r = await until(label, check, timeoutMs, start);
   reportConvergence(label, r.ms);
   return r;
+}
+
+/** A bridge (child process) and an istiod reading only from it. */
+export async function startBridgeAndIstiod(
+  fx: IstioFixtures,
+  bridgeOptions: BridgeProcessOptions,
+  istiodOptions: IstiodOptions = {},
+): Promise<{ bridge: BridgeProcess; istiod: Istiod }> {
+  const bridge = await BridgeProcess.start(bridgeOptions);
+  return { bridge, istiod: await Istiod.start(fx, bridge.xds, istiodOptions) };
+}
+
+export async function stopBridgeAndIstiod(
+  istiod: Istiod | undefined,
+  bridge: BridgeProcess | undefined,
+): Promise<void> {
+  await istiod?.stop();
+  await bridge?.dispose();
+}
+
+/** istiod logged a response for every type URL it asks for, with `serviceEntries` ServiceEntries and no other resource. */
+export function assertEveryKindReceived(
+  istiod: Istiod,
+  typeUrls: readonly string[],
+  serviceEntries: number,
+): void {
+  assert.match(istiod.log(), /All caches have been synced/);
+  for (const url of typeUrls) {
+    const expected = url.endsWith('/ServiceEntry') ? serviceEntries : 0;
+    assert.equal(receivedCount(istiod, url), expected, `istiod received ${url}`);
+  }
 }

@@ -28,21 +28,15 @@ import {
   protoJson,
   receivedCount,
   serviceByHost,
+  type FileInstance,
+  startBridgeAndIstiod,
+  stopBridgeAndIstiod,
+  assertEveryKindReceived,
 } from './helpers.js';
 
 const LONG_NAME = 'Warehouse_Order_Fulfilment.Service_API_v2_for_EU_and_US_regions_ABCDEF';
 
-interface Instance {
-  address: string;
-  port: number;
-  protocol?: string;
-  labels?: Record<string, string>;
-  healthy?: boolean;
-  locality?: string;
-  weight?: number;
-}
-
-function initialServices(): { name: string; [k: string]: unknown; instances: Instance[] }[] {
+function initialServices(): { name: string; [k: string]: unknown; instances: FileInstance[] }[] {
   return [
     {
       name: 'Legacy_Billing.API',
@@ -116,23 +110,16 @@ describeWithLegacyIstio('istiod of the 1.22 line (v1alpha3 type URLs) with the b
     let longHost = '';
 
     before(async () => {
-      bridge = await BridgeProcess.start({
-        registries: [{ ...fileRegistry, pollInterval: '100ms' }],
-        services: { services },
-      });
-      istiod = await Istiod.start(fx, bridge.xds, { binary: legacy.pilotDiscovery });
+      ({ bridge, istiod } = await startBridgeAndIstiod(
+        fx,
+        { registries: [{ ...fileRegistry, pollInterval: '100ms' }], services: { services } },
+        { binary: legacy.pilotDiscovery },
+      ));
     });
-    after(async () => {
-      await istiod?.stop();
-      await bridge?.dispose();
-    });
+    after(() => stopBridgeAndIstiod(istiod, bridge));
 
     test('7. istiod asks for the v1alpha3 type URLs, becomes ready and stores what the bridge serves', async () => {
-      assert.match(istiod.log(), /All caches have been synced/);
-      for (const url of ISTIOD_122_TYPE_URLS) {
-        const expected = url.endsWith('/ServiceEntry') ? 4 : 0;
-        assert.equal(receivedCount(istiod, url), expected, `istiod received ${url}`);
-      }
+      assertEveryKindReceived(istiod, ISTIOD_122_TYPE_URLS, 4);
       await assertIstiodSubscribed(bridge, 10_000, ISTIOD_122_TYPE_URLS);
 
       const configz = await assertIstiodHoldsBridgeState(istiod, bridge);

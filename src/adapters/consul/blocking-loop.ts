@@ -4,7 +4,13 @@ import { delay, type Backoff } from './backoff.js';
 import { stepIndex } from './blocking-index.js';
 import { AbortedError } from './semaphore.js';
 
-/** Shortest time between two requests of one watch, so nothing can spin. */
+/**
+ * Shortest time between two requests of one watch whose answer did not move
+ * the index forward (a timeout, a spurious wake-up, a non-blocking answer), so
+ * nothing can spin. An answer that moved a blocking index forward re-arms at
+ * once: each such loop stands for a real write in Consul, so its rate is
+ * bounded by Consul's own, and a change right after another is not held back.
+ */
 export const MIN_INTERVAL_MS = 100;
 
 export interface BlockingLoopOptions {
@@ -46,7 +52,8 @@ export async function runBlockingLoop(o: BlockingLoopOptions): Promise<void> {
       continue;
     }
     if (signal.aborted) return;
-    const step = stepIndex(res.sentIndex ?? index, res.index);
+    const sent = res.sentIndex ?? index;
+    const step = stepIndex(sent, res.index);
     try {
       if (step.changed) o.onData(res.body);
     } catch (err) {
@@ -59,6 +66,10 @@ export async function runBlockingLoop(o: BlockingLoopOptions): Promise<void> {
     index = step.next;
     o.backoff.reset();
     o.onOk();
-    if (!(await delay(MIN_INTERVAL_MS - (Date.now() - started), signal))) return;
+    const elapsed = Date.now() - started;
+    // Only an answer that moved a blocking index forward skips the pause: an unchanged
+    // index, a reset, or a missing header (next index 0: a non-blocking request) never does.
+    if (step.changed && !step.reset && step.next > 1n && sent !== 0n) continue;
+    if (!(await delay(MIN_INTERVAL_MS - elapsed, signal))) return;
   }
 }

@@ -90,6 +90,20 @@ describe('consul blocking-query loop', () => {
     }
   });
 
+  test('an answer that moved the index forward re-arms the watch at once; unchanged answers are spaced', async () => {
+    const script = [answer('10', 'A')];
+    for (let i = 11; i <= 16; i++) script.push(answer(String(i), String(i)));
+    script.push(answer('16', '16'), answer('16', '16'));
+    const r = await run(script);
+    const gaps = r.times.slice(1).map((t, i) => t - r.times[i]!);
+    // after the first (non-blocking) answer, the pause applies
+    assert.ok(gaps[0]! >= MIN_INTERVAL_MS - 5, `first gap ${gaps[0]} ms`);
+    // every forward move re-arms at once
+    for (const g of gaps.slice(1, 7)) assert.ok(g < 50, `re-arm gap ${g} ms`);
+    // an unchanged index (wait timed out or woke up for nothing) is followed by the pause
+    assert.ok(gaps[7]! >= MIN_INTERVAL_MS - 5, `gap after an unchanged answer ${gaps[7]} ms`);
+  });
+
   test('a fetch may send index 0 instead (sentIndex): an equal index from a restarted Consul is still applied', async () => {
     const ac = new AbortController();
     const gate = new Gate();
