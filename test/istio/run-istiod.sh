@@ -10,6 +10,8 @@
 #   ISTIOD_MON_PORT (18014: /metrics, /debug/*), ISTIOD_CTRLZ_PORT (18876)
 # ISTIOD_WORKDIR: where mesh.yaml is written and istiod runs (default: a new /tmp dir).
 # ISTIOD_MESH_EXTRA: extra YAML lines appended to mesh.yaml (e.g. "defaultServiceExportTo: [\".\"]").
+# ISTIOD_SOURCE_CA_FILE: connect to the config source with TLS (tlsSettings mode SIMPLE,
+#   istiod 1.26+), trusting this PEM CA; istiod wants the PEM text, so it is inlined.
 # ISTIOD_BINARY: the pilot-discovery to run (default: build.sh's PILOT_DISCOVERY, 1.26);
 #   e.g. LEGACY_PILOT_DISCOVERY from build.sh (1.22 line: same flags, same behaviour).
 #
@@ -32,6 +34,10 @@ dir=${ISTIOD_WORKDIR:-$(mktemp -d /tmp/irb-istiod.XXXXXX)}
 mkdir -p "$dir"
 {
   printf 'configSources:\n- address: xds://%s\n' "$addr"
+  if [ -n "${ISTIOD_SOURCE_CA_FILE:-}" ]; then
+    printf '  tlsSettings:\n    mode: SIMPLE\n    caCertificates: |\n'
+    sed 's/^/      /' "$ISTIOD_SOURCE_CA_FILE"
+  fi
   if [ -n "${ISTIOD_MESH_EXTRA:-}" ]; then printf '%s\n' "$ISTIOD_MESH_EXTRA"; fi
 } >"$dir/mesh.yaml"
 cd "$dir"

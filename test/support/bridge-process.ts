@@ -49,6 +49,8 @@ export interface BridgeProcessOptions {
   readonly mode?: 'serviceentry' | 'workloadentry';
   /** Initial content of services.yaml in the bridge's folder. */
   readonly services?: unknown;
+  /** `xds.tls` (paths relative to the bridge's folder, or absolute). */
+  readonly tls?: { certFile: string; keyFile: string; clientCaFile?: string };
 }
 
 const live = new Set<ChildProcess>();
@@ -74,7 +76,12 @@ export class BridgeProcess {
     writeFileSync(
       join(dir, 'config.yaml'),
       stringify({
-        xds: { address: bridge.xds, debounce: '10ms', maxDelay: '200ms' },
+        xds: {
+          address: bridge.xds,
+          debounce: '10ms',
+          maxDelay: '200ms',
+          ...(opts.tls !== undefined && { tls: opts.tls }),
+        },
         admin: { address: `127.0.0.1:${bridge.adminPort}` },
         output: { mode: opts.mode ?? 'serviceentry' },
         log: { level: 'info' },

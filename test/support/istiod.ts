@@ -244,6 +244,8 @@ export interface IstiodPorts {
 export interface IstiodOptions {
   /** Extra MeshConfig YAML lines (ISTIOD_MESH_EXTRA). */
   readonly meshExtra?: string;
+  /** Connect to the config source over TLS (mode SIMPLE) trusting this CA file (ISTIOD_SOURCE_CA_FILE). */
+  readonly sourceCaFile?: string;
   /** The pilot-discovery to run (ISTIOD_BINARY); default: the 1.26 one. */
   readonly binary?: string;
   readonly readyTimeoutMs?: number;
@@ -299,6 +301,7 @@ export class Istiod {
         ISTIOD_CTRLZ_PORT: String(ports.ctrlz),
         ISTIOD_HTTPS_PORT: String(ports.https),
         ISTIOD_MESH_EXTRA: opts.meshExtra ?? '',
+        ISTIOD_SOURCE_CA_FILE: opts.sourceCaFile ?? '',
         ISTIOD_BINARY: opts.binary ?? fx.pilotDiscovery,
       },
     });
