@@ -3,7 +3,8 @@ import { describe, test } from 'node:test';
 import { Metrics } from '../../src/admin/metrics.js';
 import { encodeResource } from '../../src/mcp/encode.js';
 import { protoTypes } from '../../src/mcp/proto.js';
-import type { DiscoveryRequestMsg } from '../../src/mcp/service-def.js';
+import { DeltaStream } from '../../src/mcp/delta-stream.js';
+import type { DeltaDiscoveryRequestMsg, DiscoveryRequestMsg } from '../../src/mcp/service-def.js';
 import { SotwStream } from '../../src/mcp/sotw-stream.js';
 import { ResourceStore } from '../../src/store/resource-store.js';
 import { serviceEntry } from '../support/ads.js';
@@ -40,5 +41,48 @@ describe('SotW write backpressure', () => {
     slow.call.drain();
     assert.equal(slow.call.writes.length, 3, 'one catch-up write on drain');
     assert.equal(resourceCount(slow.call.writes[2]!), 3, 'the catch-up write holds the newest full state');
+  });
+});
+
+describe('Delta write backpressure', () => {
+  test('changes made while the socket is full are sent once, as one response with the newest versions, on drain', () => {
+    const store = new ResourceStore();
+    store.apply('ServiceEntry', [encodeResource(serviceEntry('a'))], []);
+    const call = new FakeCall<DeltaDiscoveryRequestMsg>();
+    const host = { store, metrics: new Metrics(), logger: silentLogger, gateOpen: () => true };
+    const stream = new DeltaStream(call.asCall(), host, () => {});
+    call.request({
+      typeUrl: SE,
+      responseNonce: '',
+      resourceNamesSubscribe: [],
+      resourceNamesUnsubscribe: [],
+      initialResourceVersions: {},
+    });
+    assert.equal(call.writes.length, 1);
+    call.full = true;
+    const change = (names: string[]): void =>
+      stream.onChange('ServiceEntry', { names: new Set(names), since: performance.now() });
+    store.apply('ServiceEntry', [encodeResource(serviceEntry('a', '10.9.9.1'))], []);
+    change(['ns/a']); // written, fills the socket
+    store.apply(
+      'ServiceEntry',
+      [encodeResource(serviceEntry('a', '10.9.9.2')), encodeResource(serviceEntry('b'))],
+      [],
+    );
+    change(['ns/a', 'ns/b']);
+    store.apply('ServiceEntry', [], ['ns/b']);
+    change(['ns/b']);
+    assert.equal(call.writes.length, 2, 'nothing written while the socket is full');
+    call.drain();
+    assert.equal(call.writes.length, 3);
+    const res = protoTypes().DeltaDiscoveryResponse.decode(call.writes[2]!) as unknown as {
+      resources: { name: string; version: string }[];
+      removedResources: string[];
+    };
+    assert.deepEqual(
+      res.resources.map((r) => [r.name, r.version]),
+      [['ns/a', store.kind('ServiceEntry').get('ns/a')!.version]],
+    );
+    assert.deepEqual(res.removedResources, [], 'b came and went while blocked: never sent, never removed');
   });
 });
