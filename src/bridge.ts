@@ -45,9 +45,15 @@ export class Bridge {
 
   /** Starts the adapters (not waiting for their sync). */
   async startAdapters(): Promise<void> {
-    for (const reg of this.config.registries) {
-      const adapter = reg.definition.create(reg.identity, reg.settings, { configDir: this.config.configDir });
-      const sink = this.pipeline.attach(reg.identity);
+    // Attach every registry before starting any: an adapter that syncs inside
+    // start() must not make the pipeline think all registries have synced.
+    const started = this.config.registries.map((reg) => ({
+      reg,
+      adapter: reg.definition.create(reg.identity, reg.settings, { configDir: this.config.configDir }),
+      sink: this.pipeline.attach(reg.identity),
+    }));
+    this.pipeline.seal();
+    for (const { reg, adapter, sink } of started) {
       this.adapters.push(adapter);
       await adapter.start({
         sink,

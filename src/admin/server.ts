@@ -5,6 +5,7 @@ import { renderManifests, toManifest } from '../manifest/render.js';
 import type { AdsServer } from '../mcp/server.js';
 import { SERVED_KINDS } from '../mcp/type-urls.js';
 import type { Pipeline } from '../pipeline/pipeline.js';
+import { serviceWarnings } from '../pipeline/registry-state.js';
 import type { ResourceStore } from '../store/resource-store.js';
 import type { Metrics } from './metrics.js';
 
@@ -134,9 +135,9 @@ export class AdminServer {
             lastErrorCode: r.lastErrorCode,
             badInput: r.badInput,
             warnings: [...r.services.values()]
-              .filter((s) => s.warnings.length > 0)
+              .filter((s) => s.warnings.length > 0 || s.conflicts.size > 0)
               .slice(0, 500)
-              .map((s) => ({ service: s.name, warnings: s.warnings })),
+              .map((s) => ({ service: s.name, warnings: serviceWarnings(s) })),
           })),
           conflicts: pipeline.conflicts(),
         });

@@ -1,59 +1,82 @@
 import { parse as parseYamlScalar } from 'yaml';
+import { ConfigError } from '../errors.js';
+import { normalizeKey, type KeyInfo } from './schema-keys.js';
 
 export const ENV_PREFIX = 'REGISTRY_BRIDGE__';
 
 /**
  * Applies `REGISTRY_BRIDGE__A__B=value` overrides onto a parsed config object.
- * Segments match keys case-insensitively (`MAXDELAY` sets `maxDelay`); inside
- * `registries` a segment is a registry's name or index. Values are read as
- * YAML scalars, so `true`, `5` and `100ms` keep their types. Returns the keys set.
+ * Segments match keys case-insensitively and without underscores (`MAXDELAY`
+ * and `MAX_DELAY` both set `maxDelay`, also when the file does not have it);
+ * inside `registries` a segment is a registry's name, else its index. Values
+ * are YAML scalars (`true`, `5`, `100ms`) except for keys that only take
+ * strings (a token stays a string even when it looks like a number). An
+ * override that names nothing the config has is an error. Returns the
+ * variables applied.
  */
-export function applyEnvOverrides(config: Record<string, unknown>, env: NodeJS.ProcessEnv): string[] {
+export function applyEnvOverrides(
+  config: Record<string, unknown>,
+  env: NodeJS.ProcessEnv,
+  keys: ReadonlyMap<string, KeyInfo>,
+): string[] {
   const applied: string[] = [];
   for (const [envKey, raw] of Object.entries(env).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) {
     if (!envKey.startsWith(ENV_PREFIX) || raw === undefined) continue;
     const path = envKey.slice(ENV_PREFIX.length).split('__').filter(Boolean);
     if (path.length === 0) continue;
-    setPath(config, path, parseYamlScalar(raw) as unknown);
+    const problem = setPath(config, path, raw, keys);
+    if (problem) throw new ConfigError(`environment variable ${envKey}: ${problem}`);
     applied.push(envKey);
   }
   return applied;
 }
 
-function setPath(root: Record<string, unknown>, path: string[], value: unknown): void {
+function typed(raw: string, info: KeyInfo | undefined): unknown {
+  if (raw === '' || info?.stringOnly) return raw;
+  return parseYamlScalar(raw) as unknown;
+}
+
+/** Sets the value; returns why it could not, or undefined. */
+function setPath(
+  root: Record<string, unknown>,
+  path: string[],
+  raw: string,
+  keys: ReadonlyMap<string, KeyInfo>,
+): string | undefined {
   let node: unknown = root;
   for (let i = 0; i < path.length; i++) {
     const seg = path[i]!;
     const last = i === path.length - 1;
     if (Array.isArray(node)) {
       const idx = findArrayIndex(node, seg);
-      if (idx < 0) return;
-      if (last) node[idx] = value;
-      else node = node[idx];
+      if (idx < 0) return `no registry named or numbered "${seg}"`;
+      if (last) return 'names a registry, not one of its keys';
+      node = node[idx];
       continue;
     }
-    if (node === null || typeof node !== 'object') return;
+    if (node === null || typeof node !== 'object') return `"${path.slice(0, i).join('__')}" is not a mapping`;
     const obj = node as Record<string, unknown>;
-    const key = Object.keys(obj).find((k) => k.toLowerCase() === seg.toLowerCase()) ?? camel(seg);
+    const info = keys.get(normalizeKey(seg));
+    const key = Object.keys(obj).find((k) => normalizeKey(k) === normalizeKey(seg)) ?? info?.name;
+    if (key === undefined) return `unknown key "${seg}"`;
     if (last) {
-      obj[key] = value;
+      obj[key] = typed(raw, info);
     } else {
       if (obj[key] === undefined || obj[key] === null) obj[key] = {};
       node = obj[key];
     }
   }
+  return undefined;
 }
 
 function findArrayIndex(arr: unknown[], seg: string): number {
-  if (/^\d+$/.test(seg)) return Number(seg) < arr.length ? Number(seg) : -1;
-  return arr.findIndex(
+  const byName = arr.findIndex(
     (e) =>
       e !== null &&
       typeof e === 'object' &&
       String((e as Record<string, unknown>)['name']).toLowerCase() === seg.toLowerCase(),
   );
-}
-
-function camel(seg: string): string {
-  return seg.toLowerCase().replace(/_([a-z])/g, (_m, c: string) => c.toUpperCase());
+  if (byName >= 0) return byName;
+  if (/^\d+$/.test(seg)) return Number(seg) < arr.length ? Number(seg) : -1;
+  return -1;
 }

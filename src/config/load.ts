@@ -5,6 +5,7 @@ import type { z } from 'zod';
 import type { AdapterDefinition, RegistryIdentity } from '../adapters/definition.js';
 import { BridgeError, ConfigError, errorMessage } from '../errors.js';
 import { applyEnvOverrides } from './env-overrides.js';
+import { collectKeys } from './schema-keys.js';
 import { configSchema, type RawConfig } from './schema.js';
 
 export interface ResolvedRegistry {
@@ -52,7 +53,8 @@ export function parseConfig(
     throw new ConfigError('config must be a YAML mapping with at least a "registries" key');
   }
   const copy = structuredClone(doc) as Record<string, unknown>;
-  const envOverrides = applyEnvOverrides(copy, env);
+  const keys = collectKeys([configSchema, ...[...catalog.values()].map((d) => d.settingsSchema)]);
+  const envOverrides = applyEnvOverrides(copy, env, keys);
   const raw = check(configSchema, copy, '');
   const names = new Set<string>();
   const registries = raw.registries.map((entry, i): ResolvedRegistry => {

@@ -16,6 +16,8 @@ interface DeltaWatch extends WatchCommon {
   answered: boolean;
   /** Names to look at on the next send ('all' = every name). */
   dirty: Dirty;
+  /** Names just subscribed by name: if they do not exist, the next response says so. */
+  readonly asked: Set<string>;
 }
 
 function addDirty(w: DeltaWatch, names: Iterable<string> | 'all'): void {
@@ -50,6 +52,7 @@ export class DeltaStream extends StreamBase<DeltaDiscoveryRequestMsg> {
     const subscribe = req.resourceNamesSubscribe ?? [];
     const unsubscribe = req.resourceNamesUnsubscribe ?? [];
     if (!w) {
+      if (!this.canWatchMore(this.watches.size, typeUrl)) return;
       w = {
         ...newWatchCommon(typeUrl),
         // No names on the first request is the legacy wildcard; '*' is the explicit one.
@@ -58,6 +61,7 @@ export class DeltaStream extends StreamBase<DeltaDiscoveryRequestMsg> {
         known: new Map(Object.entries(req.initialResourceVersions ?? {})),
         answered: false,
         dirty: 'all',
+        asked: new Set(subscribe.filter((n) => n !== '*')),
       };
       this.watches.set(typeUrl, w);
       this.count(typeUrl, 'subscribe');
@@ -89,6 +93,7 @@ export class DeltaStream extends StreamBase<DeltaDiscoveryRequestMsg> {
         w.wildcard = true;
       } else {
         w.names.add(name);
+        w.asked.add(name);
         addDirty(w, [name]);
       }
     }
@@ -143,6 +148,12 @@ export class DeltaStream extends StreamBase<DeltaDiscoveryRequestMsg> {
         w.known.delete(name);
       }
     }
+    // A resource asked for by name that does not exist is reported as removed, so the
+    // client need not wait for a timeout to learn it is absent.
+    for (const name of [...w.asked].sort()) {
+      if (!store?.get(name) && !removed.includes(name)) removed.push(name);
+    }
+    w.asked.clear();
     if (w.answered && resources.length === 0 && removed.length === 0) {
       w.since = undefined;
       return;

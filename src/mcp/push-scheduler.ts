@@ -16,6 +16,7 @@ export class PushScheduler {
   private pending = new Map<ResourceKind, { names: Set<string>; since: number }>();
   private timer: NodeJS.Timeout | undefined;
   private firstAt = 0;
+  private cancelled = false;
 
   constructor(
     private readonly debounceMs: number,
@@ -24,6 +25,7 @@ export class PushScheduler {
   ) {}
 
   add(kind: ResourceKind, names: readonly string[]): void {
+    if (this.cancelled) return;
     const now = performance.now();
     let p = this.pending.get(kind);
     if (!p) {
@@ -37,8 +39,9 @@ export class PushScheduler {
     this.timer = setTimeout(() => this.fire(), wait);
   }
 
-  /** Drops anything pending (on shutdown). */
+  /** Drops anything pending and ignores later changes (on shutdown). */
   cancel(): void {
+    this.cancelled = true;
     if (this.timer !== undefined) clearTimeout(this.timer);
     this.timer = undefined;
     this.pending.clear();

@@ -28,6 +28,7 @@ export class SotwStream extends StreamBase<DiscoveryRequestMsg> {
     if (!this.hasTypeUrl(typeUrl)) return;
     let w = this.watches.get(typeUrl);
     if (!w) {
+      if (!this.canWatchMore(this.watches.size, typeUrl)) return;
       // First request for this type on this stream: a subscription, whatever its nonce
       // (istiod sends a timestamp as the nonce of its very first request).
       w = { ...newWatchCommon(typeUrl), pending: false };

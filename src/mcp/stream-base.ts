@@ -4,7 +4,7 @@ import type { ResourceKind } from '../model/istio.js';
 import type { PendingPush } from './push-scheduler.js';
 import type { NodeMsg, StatusMsg } from './service-def.js';
 import type { ClientInfo, StreamHost, WatchInfo } from './stream-host.js';
-import { servedKind } from './type-urls.js';
+import { servedKind, typeUrlLabel } from './type-urls.js';
 
 /** Per type URL bookkeeping both protocols keep. */
 export interface WatchCommon {
@@ -37,6 +37,9 @@ export function newWatchCommon(typeUrl: string): WatchCommon {
 }
 
 let nextStreamId = 1;
+
+/** More type URLs than any real client asks for on one stream. */
+export const MAX_WATCHES_PER_STREAM = 64;
 
 /**
  * What SotW and Delta streams share: the node (sent only on the first request
@@ -72,7 +75,8 @@ export abstract class StreamBase<Req extends { node?: NodeMsg | null }> {
       this.blocked = false;
       this.onDrain();
     });
-    call.on('end', () => this.close());
+    // The client half-closed: finish our side too, so it gets its status.
+    call.on('end', () => this.end());
     call.on('error', (err) => {
       this.log.debug({ err }, 'stream error');
       this.close();
@@ -92,7 +96,21 @@ export abstract class StreamBase<Req extends { node?: NodeMsg | null }> {
 
   /** Counts a request outcome (subscribe, ack, nack, stale, invalid). */
   protected count(typeUrl: string, outcome: string): void {
-    this.host.metrics.requests.inc({ type_url: typeUrl, mode: this.mode, outcome });
+    this.host.metrics.requests.inc({ type_url: typeUrlLabel(typeUrl), mode: this.mode, outcome });
+  }
+
+  /**
+   * False (after counting and logging) when a stream already watches as many
+   * type URLs as any real client would; istiod asks for about 16.
+   */
+  protected canWatchMore(watching: number, typeUrl: string): boolean {
+    if (watching < MAX_WATCHES_PER_STREAM) return true;
+    this.count(typeUrl, 'rejected');
+    this.log.warn(
+      { typeUrl, limit: MAX_WATCHES_PER_STREAM },
+      'too many type URLs on one stream; request ignored',
+    );
+    return false;
   }
 
   /** False (after counting and logging) for a request without a type URL. */
@@ -107,7 +125,7 @@ export abstract class StreamBase<Req extends { node?: NodeMsg | null }> {
   protected recordNack(w: WatchCommon, detail: StatusMsg): void {
     w.nacks++;
     w.lastNack = detail.message ?? `code ${detail.code ?? '?'}`;
-    this.host.metrics.nacks.inc({ type_url: w.typeUrl, mode: this.mode });
+    this.host.metrics.nacks.inc({ type_url: typeUrlLabel(w.typeUrl), mode: this.mode });
     this.count(w.typeUrl, 'nack');
     this.log.warn(
       { typeUrl: w.typeUrl, version: w.sentVersion, nodeId: this.node?.id, error: w.lastNack },
@@ -138,8 +156,9 @@ export abstract class StreamBase<Req extends { node?: NodeMsg | null }> {
   protected write(bytes: Buffer, typeUrl: string, since?: number): void {
     if (this.closed) return;
     const m = this.host.metrics;
-    m.pushes.inc({ type_url: typeUrl, mode: this.mode });
-    m.pushBytes.inc({ type_url: typeUrl, mode: this.mode }, bytes.length);
+    const label = typeUrlLabel(typeUrl);
+    m.pushes.inc({ type_url: label, mode: this.mode });
+    m.pushBytes.inc({ type_url: label, mode: this.mode }, bytes.length);
     if (since !== undefined) m.pushLatency.observe((performance.now() - since) / 1000);
     if (!this.call.write(bytes)) this.blocked = true;
   }

@@ -69,3 +69,18 @@ export function istiodTypeUrls(line: IstioLine): string[] {
   if (line === '1.30') out.splice(10, 0, 'extensions.istio.io/v1alpha1/TrafficExtension');
   return out;
 }
+
+const KNOWN_TYPE_URLS = new Set<string>([
+  MESH_CONFIG_TYPE_URL,
+  ...istiodTypeUrls('1.20'),
+  ...istiodTypeUrls('1.30'),
+  ...SERVED_KINDS.flatMap((k) => [...NETWORKING_VERSIONS].map((v) => `networking.istio.io/${v}/${k}`)),
+]);
+
+/**
+ * The type URL as a metric label: the ones istiod uses as they are, anything
+ * else as "other", so a client cannot grow the label set without bound.
+ */
+export function typeUrlLabel(typeUrl: string): string {
+  return KNOWN_TYPE_URLS.has(typeUrl) ? typeUrl : 'other';
+}

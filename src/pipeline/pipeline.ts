@@ -4,7 +4,7 @@ import type { RegistryIdentity } from '../adapters/definition.js';
 import type { Metrics } from '../admin/metrics.js';
 import type { OutputMode } from '../config/schema.js';
 import { convertService } from '../convert/service-entry.js';
-import { warning, type ConvertWarning } from '../convert/warnings.js';
+import type { ConvertWarning } from '../convert/warnings.js';
 import { errorMessage } from '../errors.js';
 import { encodeResource, type EncodedResource } from '../mcp/encode.js';
 import type { IstioResource, ResourceKind } from '../model/istio.js';
@@ -27,6 +27,7 @@ export class Pipeline {
   private readonly claims = new Claims();
   private readonly syncedListeners: (() => void)[] = [];
   private allSyncedFired = false;
+  private sealed = false;
 
   constructor(
     private readonly store: ResourceStore,
@@ -81,13 +82,22 @@ export class Pipeline {
     };
   }
 
+  /**
+   * Every registry is attached: from now on "all synced" can be decided.
+   * Until then a registry that syncs at once cannot open the gate early.
+   */
+  seal(): void {
+    this.sealed = true;
+    this.checkAllSynced();
+  }
+
   onAllSynced(listener: () => void): void {
     if (this.allSyncedFired) listener();
     else this.syncedListeners.push(listener);
   }
 
   allSynced(): boolean {
-    return [...this.registries.values()].every((r) => r.synced);
+    return this.sealed && [...this.registries.values()].every((r) => r.synced);
   }
 
   registryStates(): readonly RegistryState[] {
@@ -160,6 +170,7 @@ export class Pipeline {
           name: service.name,
           resources: new Map(),
           warnings: [],
+          conflicts: new Map(),
           instances: 0,
         };
         state.services.set(service.id, svc);
@@ -189,6 +200,7 @@ export class Pipeline {
     for (const key of svc.resources.keys()) {
       if (!next.has(key)) {
         this.claims.delete(key, svc.ownerId);
+        svc.conflicts.delete(key);
         affected.add(key);
       }
     }
@@ -212,7 +224,7 @@ export class Pipeline {
         const list = upserts.get(kind) ?? [];
         list.push(encodeResource(desired));
         upserts.set(kind, list);
-        this.noteConflict(key);
+        this.noteConflicts(key);
       } else {
         const list = removes.get(kind) ?? [];
         list.push(name);
@@ -229,16 +241,27 @@ export class Pipeline {
     }
   }
 
-  private noteConflict(key: string): void {
+  /**
+   * Keeps each owner's view of a contested key up to date: losers carry a
+   * conflict (logged and counted once, when it appears), the winner none.
+   */
+  private noteConflicts(key: string): void {
     const owners = this.claims.owners(key);
-    if (owners.length < 2) return;
-    for (const loser of owners.slice(1)) {
-      const o = this.owners.get(loser);
-      if (!o) continue;
-      const msg = `resource ${key} is also produced by ${owners[0]}; that one is served and this one is not`;
-      if (o.service.warnings.some((w) => w.message === msg)) continue;
-      this.recordWarnings(o.registry, o.service, [...o.service.warnings, warning('NAME_CONFLICT', msg)]);
-    }
+    owners.forEach((ownerId, i) => {
+      const o = this.owners.get(ownerId);
+      if (!o) return;
+      if (i === 0) {
+        o.service.conflicts.delete(key);
+        return;
+      }
+      if (o.service.conflicts.get(key) === owners[0]) return;
+      o.service.conflicts.set(key, owners[0]!);
+      this.metrics.convertWarnings.inc({ registry: o.registry.identity.name, code: 'NAME_CONFLICT' });
+      this.logger.warn(
+        { registry: o.registry.identity.name, service: o.service.name, resource: key, servedFrom: owners[0] },
+        'name conflict: another service produces the same resource; that one is served, this one is not',
+      );
+    });
   }
 
   private recordWarnings(state: RegistryState, svc: ServiceState, warnings: ConvertWarning[]): void {

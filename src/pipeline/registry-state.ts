@@ -1,5 +1,5 @@
 import type { RegistryIdentity } from '../adapters/definition.js';
-import type { ConvertWarning } from '../convert/warnings.js';
+import { warning, type ConvertWarning } from '../convert/warnings.js';
 import type { IstioResource } from '../model/istio.js';
 
 export interface ServiceState {
@@ -8,8 +8,25 @@ export interface ServiceState {
   readonly name: string;
   /** store key (`Kind|ns/name`) -> resource this service wants served. */
   resources: Map<string, IstioResource>;
+  /** Conversion warnings of the last update. */
   warnings: ConvertWarning[];
+  /** store key -> owner id whose resource is served instead of this service's. */
+  conflicts: Map<string, string>;
   instances: number;
+}
+
+/** Conversion warnings plus one NAME_CONFLICT per resource this service loses to another. */
+export function serviceWarnings(svc: ServiceState): ConvertWarning[] {
+  const out = [...svc.warnings];
+  for (const [key, winner] of [...svc.conflicts.entries()].sort()) {
+    out.push(
+      warning(
+        'NAME_CONFLICT',
+        `resource ${key} is also produced by ${winner}; that one is served and this one is not`,
+      ),
+    );
+  }
+  return out;
 }
 
 /** Everything the pipeline knows about one configured registry. */

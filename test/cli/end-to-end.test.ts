@@ -130,7 +130,21 @@ describe('registry-bridge serve, watch and dump with the file adapter', () => {
       return body.registries[0]!.state === 'stale' ? true : undefined;
     }, 10_000);
     assert.deepEqual(await watchOnce(), before);
-    writeFileSync(servicesPath, stringify(services('10.0.0.12')));
+    // The last good content comes back: the registry is no longer stale.
+    writeFileSync(servicesPath, stringify(services('10.0.0.99')));
+    await eventually(async () => {
+      const res = await fetch(`http://${admin}/debug/registries`);
+      const body = (await res.json()) as { registries: { state: string }[] };
+      return body.registries[0]!.state === 'synced' ? true : undefined;
+    }, 10_000);
+    writeFileSync(servicesPath, 'service:\n  - name: typo\n');
+    await eventually(async () => {
+      const res = await fetch(`http://${admin}/debug/registries`);
+      const body = (await res.json()) as { registries: { state: string }[] };
+      return body.registries[0]!.state === 'stale' ? true : undefined;
+    }, 10_000);
+    assert.deepEqual(await watchOnce(), before, 'a misspelt services key must not delete everything');
+    writeFileSync(servicesPath, stringify(services('10.0.0.99')));
   });
 
   test('admin: healthz, metrics and debug views answer', async () => {

@@ -54,4 +54,37 @@ describe('parseConfig', () => {
     assert.deepEqual(c.registries[0]!.settings, { path: 'other.yaml', pollInterval: 2000 });
     assert.equal(c.envOverrides.length, 3);
   });
+
+  test('an override may set a key the file does not have, with or without underscores', () => {
+    const c = parseConfig(minimal, adapterCatalog, '/', {
+      REGISTRY_BRIDGE__XDS__MAX_DELAY: '3s',
+      REGISTRY_BRIDGE__XDS__DEBOUNCE: '50',
+      REGISTRY_BRIDGE__REGISTRIES__F__POLLINTERVAL: '1s',
+    });
+    assert.equal(c.xds.maxDelay, 3000);
+    assert.equal(c.xds.debounce, 50);
+    assert.deepEqual(c.registries[0]!.settings, { path: 'x.yaml', pollInterval: 1000 });
+  });
+
+  test('a string key keeps a value that looks like a number or is empty', () => {
+    const c = parseConfig(minimal, adapterCatalog, '/', { REGISTRY_BRIDGE__REGISTRIES__0__PATH: '12345' });
+    assert.deepEqual(c.registries[0]!.settings, { path: '12345', pollInterval: 2000 });
+  });
+
+  const badEnv: [string, Record<string, string>, RegExp][] = [
+    [
+      'an unknown registry name',
+      { REGISTRY_BRIDGE__REGISTRIES__NOPE__PATH: 'a' },
+      /REGISTRIES__NOPE__PATH.*no registry named/,
+    ],
+    ['an unknown key', { REGISTRY_BRIDGE__XDS__ADDRES: 'a' }, /XDS__ADDRES.*unknown key "ADDRES"/],
+  ];
+  for (const [what, env, re] of badEnv) {
+    test(`an override naming ${what} is an error naming the variable`, () => {
+      assert.throws(
+        () => parseConfig(minimal, adapterCatalog, '/', env),
+        (err: unknown) => err instanceof ConfigError && re.test(err.message),
+      );
+    });
+  }
 });

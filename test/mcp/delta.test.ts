@@ -70,6 +70,21 @@ describe('Delta ADS', () => {
     assert.deepEqual(sent(await s.next()), ['ns/c']);
   });
 
+  test('a name subscribed that does not exist is reported in removed_resources', async () => {
+    fx = await ctx.start();
+    fx.put('a');
+    const s = connect(fx);
+    s.send({ typeUrl: SE, resourceNamesSubscribe: ['ns/a', 'ns/missing'] });
+    const first = await s.next();
+    assert.deepEqual(sent(first), ['ns/a']);
+    assert.deepEqual(first.removedResources, ['ns/missing']);
+    s.send({ typeUrl: SE, responseNonce: first.nonce, resourceNamesSubscribe: ['ns/also-missing'] });
+    const second = await s.next();
+    assert.deepEqual(second.removedResources, ['ns/also-missing']);
+    fx.put('missing');
+    assert.deepEqual(sent(await s.next()), ['ns/missing'], 'it is sent once it exists');
+  });
+
   test('an unchanged re-put sends nothing', async () => {
     fx = await ctx.start();
     fx.put('a');

@@ -2,6 +2,8 @@ import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { Metrics } from '../../src/admin/metrics.js';
 import { Pipeline } from '../../src/pipeline/pipeline.js';
+import { serviceWarnings } from '../../src/pipeline/registry-state.js';
+import { metricValue } from '../support/ads.js';
 import { ResourceStore } from '../../src/store/resource-store.js';
 import type { KindChange } from '../../src/store/kind-store.js';
 import type { RegistryService } from '../../src/model/registry.js';
@@ -17,8 +19,9 @@ function setup() {
   const store = new ResourceStore();
   const changes: KindChange[] = [];
   store.onChange((c) => changes.push(c));
-  const pipeline = new Pipeline(store, 'serviceentry', new Metrics(), silentLogger);
-  return { store, changes, pipeline };
+  const metrics = new Metrics();
+  const pipeline = new Pipeline(store, 'serviceentry', metrics, silentLogger);
+  return { store, changes, pipeline, metrics };
 }
 
 describe('Pipeline', () => {
@@ -42,8 +45,8 @@ describe('Pipeline', () => {
     assert.deepEqual(store.kind('ServiceEntry').keys(), ['ns/a', 'ns/b']);
   });
 
-  test('two registries producing the same name: the first configured wins, the other is reported, and takes over when the first leaves', () => {
-    const { pipeline, store } = setup();
+  test('two registries producing the same name: the first configured wins, the other is reported once, and takes over when the first leaves', async () => {
+    const { pipeline, store, metrics } = setup();
     const first = pipeline.attach({ name: 'one', type: 'file', namespace: 'ns' });
     const second = pipeline.attach({ name: 'two', type: 'file', namespace: 'ns' });
     second.upsert(svc('a', '10.0.0.2'));
@@ -53,21 +56,41 @@ describe('Pipeline', () => {
     assert.equal(served().labels['registry-bridge.io/registry'], 'one');
     assert.equal(pipeline.conflicts().length, 1);
     const loser = pipeline.registryStates()[1]!.services.get('a')!;
-    assert.ok(loser.warnings.some((w) => w.code === 'NAME_CONFLICT'));
+    assert.ok(serviceWarnings(loser).some((w) => w.code === 'NAME_CONFLICT'));
+    // re-sending the losing service unchanged does not count the conflict again
+    for (let i = 0; i < 3; i++) second.upsert(svc('a', '10.0.0.2'));
+    assert.equal(await metricValue(metrics, 'irb_convert_warnings_total', { code: 'NAME_CONFLICT' }), 1);
     first.remove('a');
     assert.equal(served().labels['registry-bridge.io/registry'], 'two');
     assert.equal(pipeline.conflicts().length, 0);
+    assert.equal(serviceWarnings(loser).length, 0, 'the former loser, now served, carries no conflict');
   });
 
   test('all-synced fires only when every registry has synced', () => {
     const { pipeline } = setup();
     const a = pipeline.attach({ name: 'a', type: 'file', namespace: 'ns' });
     const b = pipeline.attach({ name: 'b', type: 'file', namespace: 'ns' });
+    pipeline.seal();
     let fired = 0;
     pipeline.onAllSynced(() => fired++);
     a.synced();
     assert.equal(fired, 0);
     b.synced();
+    b.synced();
+    assert.equal(fired, 1);
+  });
+
+  test('a registry that syncs before the others are attached does not count as all synced', () => {
+    const { pipeline } = setup();
+    let fired = 0;
+    pipeline.onAllSynced(() => fired++);
+    const a = pipeline.attach({ name: 'a', type: 'file', namespace: 'ns' });
+    a.synced();
+    assert.equal(fired, 0, 'not sealed yet: more registries may follow');
+    const b = pipeline.attach({ name: 'b', type: 'file', namespace: 'ns' });
+    pipeline.seal();
+    assert.equal(fired, 0);
+    assert.equal(pipeline.allSynced(), false);
     b.synced();
     assert.equal(fired, 1);
   });

@@ -35,9 +35,13 @@ export class FileAdapter implements RegistryAdapter {
     private readonly pollMs: number,
   ) {}
 
+  private readonly onPoll = (): void => this.schedule();
+
   async start(ctx: AdapterContext): Promise<void> {
     this.ctx = ctx;
-    await this.reload();
+    this.reading = this.reload();
+    await this.reading;
+    if (this.stopped) return;
     try {
       this.watcher = watch(dirname(this.path), { persistent: false }, (_event, file) => {
         if (file === null || file === basename(this.path) || file.startsWith('..')) this.schedule();
@@ -46,13 +50,13 @@ export class FileAdapter implements RegistryAdapter {
     } catch (err) {
       ctx.logger.warn({ err }, 'cannot watch the folder; relying on polling');
     }
-    watchFile(this.path, { interval: this.pollMs, persistent: false }, () => this.schedule());
+    watchFile(this.path, { interval: this.pollMs, persistent: false }, this.onPoll);
   }
 
   stop(): Promise<void> {
     this.stopped = true;
     this.watcher?.close();
-    unwatchFile(this.path);
+    unwatchFile(this.path, this.onPoll);
     if (this.timer) clearTimeout(this.timer);
     return this.reading;
   }
@@ -81,7 +85,11 @@ export class FileAdapter implements RegistryAdapter {
       return;
     }
     const hash = createHash('sha256').update(text).digest('hex');
-    if (hash === this.lastHash) return;
+    if (hash === this.lastHash) {
+      // The last good content is back (e.g. after a bad write): reachable again.
+      ctx.sink.setStale(false);
+      return;
+    }
     let parsed;
     try {
       parsed = parseRegistryFile(text);
@@ -94,6 +102,7 @@ export class FileAdapter implements RegistryAdapter {
       ctx.sink.setStale(true, e);
       return;
     }
+    if (this.stopped) return;
     this.lastHash = hash;
     for (const p of parsed.problems) ctx.sink.reportBadInput(this.path, p);
     ctx.sink.replaceAll(parsed.services);

@@ -37,9 +37,12 @@ export interface ParsedFile {
  */
 export function parseRegistryFile(text: string): ParsedFile {
   const doc = parseDocument(text);
-  const top = z.object({ services: z.array(z.unknown()).default([]) }).safeParse(doc ?? {});
-  if (!top.success)
-    throw new Error(`expected a mapping with a "services" list: ${top.error.issues[0]!.message}`);
+  // A missing or misspelt `services` key (or an empty file, e.g. caught mid-write) is an
+  // error, not an empty registry: it must not delete everything. Write `services: []`.
+  const top = z.object({ services: z.array(z.unknown()) }).safeParse(doc ?? {});
+  if (!top.success) {
+    throw new Error('expected a mapping with a "services" list (write "services: []" for an empty registry)');
+  }
   const problems: string[] = [];
   const services: RegistryService[] = [];
   const seen = new Set<string>();

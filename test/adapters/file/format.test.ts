@@ -41,4 +41,11 @@ describe('parseRegistryFile', () => {
     assert.throws(() => parseRegistryFile('services: 5\n'), /services/);
     assert.throws(() => parseRegistryFile('services: [\n'));
   });
+
+  test('a missing or misspelt services key, or an empty file, throws instead of meaning "no services"', () => {
+    for (const text of ['service:\n  - name: a\n', '', '# only a comment\n', 'foo: 1\n']) {
+      assert.throws(() => parseRegistryFile(text), /services: \[\]/, JSON.stringify(text));
+    }
+    assert.deepEqual(parseRegistryFile('services: []\n').services, []);
+  });
 });
