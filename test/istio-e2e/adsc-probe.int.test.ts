@@ -9,41 +9,9 @@ import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { BridgeProcess } from '../support/bridge-process.js';
 import { describeWithIstio, runProbe, type IstioFixtures, type ProbeResult } from '../support/istiod.js';
-import { protoJson } from './helpers.js';
+import { protoJson, uglyServices } from './helpers.js';
 
-const services = {
-  services: [
-    {
-      name: 'Legacy_Billing.API',
-      namespace: 'Pay_Ments',
-      protocol: 'grpc',
-      instances: [
-        { address: '10.0.1.5', port: 50051, labels: { Version: 'v1.0_beta!', 'bad key': 'x' } },
-        { address: '10.0.1.5', port: 8080, protocol: 'http' },
-        { address: '10.0.1.6', port: 50051, healthy: false },
-      ],
-    },
-    {
-      name: 'Warehouse_Order_Fulfilment.Service_API_v2_for_EU_and_US_regions_ABCDEF',
-      protocol: 'http2',
-      instances: [
-        { address: '10.0.2.1', port: 9090, locality: 'us-east-1/us-east-1a/rack-1', weight: 5 },
-        { address: '10.0.2.2', port: 9090, locality: 'eu-west-1/eu-west-1b', weight: 2 },
-      ],
-    },
-    {
-      name: 'Payments.Gateway',
-      host: 'Payments.Shop.Example',
-      protocol: 'https',
-      instances: [{ address: 'payments-1.shop.example', port: 8443 }],
-    },
-    {
-      name: 'Dark_Launch',
-      protocol: 'tcp',
-      instances: [{ address: '10.0.3.1', port: 7000, healthy: false }],
-    },
-  ],
-};
+const services = { services: uglyServices() };
 
 /** `Kind namespace/name@version` → proto JSON spec, from the bridge's /debug/resources. */
 async function servedState(bridge: BridgeProcess): Promise<Map<string, unknown>> {

@@ -42,9 +42,8 @@ import {
   stopBridgeAndIstiod,
   assertEveryKindReceived,
   FILE_REGISTRY,
+  LONG_NAME,
 } from './helpers.js';
-
-const LONG_NAME = 'Warehouse_Order_Fulfilment.Service_API_v2_for_EU_and_US_regions_ABCDEF';
 
 const twoPorts = (address: string, extra: Partial<FileInstance> = {}): FileInstance[] => [
   { address, port: 9090, ...extra },

@@ -292,3 +292,45 @@ export function assertEveryKindReceived(
     assert.equal(receivedCount(istiod, url), expected, `istiod received ${url}`);
   }
 }
+
+/** A 70-character name that is not DNS-1123 (upper case, underscores, dots). */
+export const LONG_NAME = 'Warehouse_Order_Fulfilment.Service_API_v2_for_EU_and_US_regions_ABCDEF';
+
+/**
+ * Services with names, labels and addresses istiod would reject if the bridge
+ * passed them through: upper case, underscores, dots, own namespace, a
+ * 70-character name, invalid labels, a host-name address, all-unhealthy.
+ */
+export function uglyServices(): FileService[] {
+  return [
+    {
+      name: 'Legacy_Billing.API',
+      namespace: 'Pay_Ments',
+      protocol: 'grpc',
+      instances: [
+        { address: '10.0.1.5', port: 50051, labels: { Version: 'v1.0_beta!', 'bad key': 'x' } },
+        { address: '10.0.1.5', port: 8080, protocol: 'http' },
+        { address: '10.0.1.6', port: 50051, healthy: false },
+      ],
+    },
+    {
+      name: LONG_NAME,
+      protocol: 'http2',
+      instances: [
+        { address: '10.0.2.1', port: 9090, locality: 'us-east-1/us-east-1a/rack-1', weight: 5 },
+        { address: '10.0.2.2', port: 9090, locality: 'eu-west-1/eu-west-1b', weight: 2 },
+      ],
+    },
+    {
+      name: 'Payments.Gateway',
+      host: 'Payments.Shop.Example',
+      protocol: 'https',
+      instances: [{ address: 'payments-1.shop.example', port: 8443 }],
+    },
+    {
+      name: 'Dark_Launch',
+      protocol: 'tcp',
+      instances: [{ address: '10.0.3.1', port: 7000, healthy: false }],
+    },
+  ];
+}

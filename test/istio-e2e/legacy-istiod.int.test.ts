@@ -28,47 +28,12 @@ import {
   protoJson,
   receivedCount,
   serviceByHost,
-  type FileInstance,
+  LONG_NAME,
   startBridgeAndIstiod,
   stopBridgeAndIstiod,
   assertEveryKindReceived,
+  uglyServices,
 } from './helpers.js';
-
-const LONG_NAME = 'Warehouse_Order_Fulfilment.Service_API_v2_for_EU_and_US_regions_ABCDEF';
-
-function initialServices(): { name: string; [k: string]: unknown; instances: FileInstance[] }[] {
-  return [
-    {
-      name: 'Legacy_Billing.API',
-      namespace: 'Pay_Ments',
-      protocol: 'grpc',
-      instances: [
-        { address: '10.0.1.5', port: 50051, labels: { Version: 'v1.0_beta!', 'bad key': 'x' } },
-        { address: '10.0.1.5', port: 8080, protocol: 'http' },
-        { address: '10.0.1.6', port: 50051, healthy: false },
-      ],
-    },
-    {
-      name: LONG_NAME,
-      protocol: 'http2',
-      instances: [
-        { address: '10.0.2.1', port: 9090, locality: 'us-east-1/us-east-1a/rack-1', weight: 5 },
-        { address: '10.0.2.2', port: 9090, locality: 'eu-west-1/eu-west-1b', weight: 2 },
-      ],
-    },
-    {
-      name: 'Payments.Gateway',
-      host: 'Payments.Shop.Example',
-      protocol: 'https',
-      instances: [{ address: 'payments-1.shop.example', port: 8443 }],
-    },
-    {
-      name: 'Dark_Launch',
-      protocol: 'tcp',
-      instances: [{ address: '10.0.3.1', port: 7000, healthy: false }],
-    },
-  ];
-}
 
 const fileRegistry = { name: 'files', type: 'file', namespace: 'ext', path: 'services.yaml' };
 
@@ -106,7 +71,7 @@ describeWithLegacyIstio('istiod of the 1.22 line (v1alpha3 type URLs) with the b
   describe('serviceentry mode: istiod', () => {
     let bridge: BridgeProcess;
     let istiod: Istiod;
-    const services = initialServices();
+    const services = uglyServices();
     let longHost = '';
 
     before(async () => {
@@ -190,7 +155,7 @@ describeWithLegacyIstio('istiod of the 1.22 line (v1alpha3 type URLs) with the b
       bridge = await BridgeProcess.start({
         mode: 'workloadentry',
         registries: [fileRegistry],
-        services: { services: initialServices() },
+        services: { services: uglyServices() },
       });
     });
     after(async () => {
