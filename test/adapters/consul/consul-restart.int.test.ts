@@ -24,6 +24,9 @@ describeWithConsul('consul adapter when Consul is killed and restarted', (bin) =
         Port: 8080,
         Checks: [ttlCheck(`${s}-ttl`)],
       });
+      // A TTL check's registered status is not persisted, only a TTL update is: without
+      // this, a restarted agent brings the checks back critical (Consul's behaviour).
+      await agent.setCheck(`${s}-ttl`, 'passing');
     }
   };
 
