@@ -2,7 +2,7 @@ import type { Logger } from 'pino';
 import { BridgeError } from '../errors.js';
 import { renderManifests, toManifest, type OutputFormat } from '../manifest/render.js';
 import { istiodLikeNode, openDelta, openSotw, type ClientTls } from '../mcp/client.js';
-import { decodeMcpResource, type DecodedResource } from '../mcp/decode.js';
+import { decodeMcpResource, type AnyMsg, type DecodedResource } from '../mcp/decode.js';
 import { istiodTypeUrls, MESH_CONFIG_TYPE_URL, servedKind, type IstioLine } from '../mcp/type-urls.js';
 
 export interface WatchOptions {
@@ -34,7 +34,7 @@ export async function runWatch(opts: WatchOptions): Promise<void> {
   };
   const deadline = opts.once ? Date.now() + opts.timeoutMs : Number.POSITIVE_INFINITY;
   const remaining = (): number => Math.max(1, Math.min(deadline - Date.now(), 2 ** 31 - 1));
-  const decodeInto = (typeUrl: string, m: Map<string, DecodedResource>, any: DecodedResourceInput): void => {
+  const decodeInto = (typeUrl: string, m: Map<string, DecodedResource>, any: AnyMsg): void => {
     const d = decodeMcpResource(any);
     if ('error' in d) opts.logger.warn({ typeUrl, error: d.error }, 'resource istiod would drop');
     else m.set(`${d.resource.namespace}/${d.resource.name}`, d);
@@ -106,5 +106,3 @@ export async function runWatch(opts: WatchOptions): Promise<void> {
   }
   print();
 }
-
-type DecodedResourceInput = Parameters<typeof decodeMcpResource>[0];

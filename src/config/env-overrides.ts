@@ -1,6 +1,7 @@
 import { parse as parseYamlScalar } from 'yaml';
 import { ConfigError } from '../errors.js';
 import { normalizeKey, type KeyInfo } from './schema-keys.js';
+import { compareStrings } from '../util/compare.js';
 
 export const ENV_PREFIX = 'REGISTRY_BRIDGE__';
 
@@ -20,7 +21,7 @@ export function applyEnvOverrides(
   keys: ReadonlyMap<string, KeyInfo>,
 ): string[] {
   const applied: string[] = [];
-  for (const [envKey, raw] of Object.entries(env).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) {
+  for (const [envKey, raw] of Object.entries(env).sort(([a], [b]) => compareStrings(a, b))) {
     if (!envKey.startsWith(ENV_PREFIX) || raw === undefined) continue;
     const path = envKey.slice(ENV_PREFIX.length).split('__').filter(Boolean);
     if (path.length === 0) continue;

@@ -4,6 +4,7 @@ import type { RegistryInstance, RegistryService } from '../model/registry.js';
 import { isDns1123Subdomain } from './naming.js';
 import { istioProtocol, portNamePrefix } from './protocol.js';
 import { warning, type ConvertWarning } from './warnings.js';
+import { compareStrings } from '../util/compare.js';
 
 /** One instance after validation, with its Istio protocol resolved. */
 export interface ValidInstance {
@@ -26,8 +27,6 @@ export interface PortPlan {
   readonly warnings: ConvertWarning[];
 }
 
-const cmp = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
-
 export function planPorts(service: RegistryService): PortPlan {
   const warnings: ConvertWarning[] = [];
   const valid = validInstances(service, warnings);
@@ -43,7 +42,9 @@ export function planPorts(service: RegistryService): PortPlan {
   const ports: ServicePortSpec[] = [];
   const protocolOf = new Map<number, string>();
   for (const number of [...byNumber.keys()].sort((a, b) => a - b)) {
-    const counts = [...byNumber.get(number)!.entries()].sort((a, b) => b[1] - a[1] || cmp(a[0], b[0]));
+    const counts = [...byNumber.get(number)!.entries()].sort(
+      (a, b) => b[1] - a[1] || compareStrings(a[0], b[0]),
+    );
     const protocol = counts[0]![0];
     if (counts.length > 1) {
       warnings.push(
@@ -74,7 +75,7 @@ export function planPorts(service: RegistryService): PortPlan {
     healthy.set(v.instance.address, list);
   }
   const workloads = [...healthy.entries()]
-    .sort((a, b) => cmp(a[0], b[0]))
+    .sort((a, b) => compareStrings(a[0], b[0]))
     .map(([address, list]) => ({
       address,
       ports: list
@@ -93,7 +94,7 @@ export function planPorts(service: RegistryService): PortPlan {
 export function endpointPorts(ports: readonly ServicePortSpec[], workload: Workload): Record<string, number> {
   const out: Record<string, number> = {};
   const own = workload.ports;
-  for (const p of [...ports].sort((a, b) => cmp(a.name, b.name))) {
+  for (const p of [...ports].sort((a, b) => compareStrings(a.name, b.name))) {
     const same = own.find((v) => v.instance.port === p.number);
     const sameProto = own.find((v) => v.protocol === p.protocol);
     out[p.name] = (same ?? sameProto ?? own[0]!).instance.port;

@@ -19,6 +19,7 @@ import { endpointPorts, planPorts, type Workload } from './endpoints.js';
 import { cleanLabels } from './labels.js';
 import { isDns1123Label, isDns1123Subdomain, toDns1123Host, toDns1123Label } from './naming.js';
 import { warning, type ConvertWarning } from './warnings.js';
+import { compareStrings } from '../util/compare.js';
 
 export interface ConvertContext {
   readonly registryName: string;
@@ -118,9 +119,7 @@ export function convertService(service: RegistryService, ctx: ConvertContext): C
       resources.push(we);
     }
   }
-  resources.sort((a, b) =>
-    a.kind === b.kind ? (a.name < b.name ? -1 : a.name > b.name ? 1 : 0) : a.kind < b.kind ? -1 : 1,
-  );
+  resources.sort((a, b) => compareStrings(a.kind, b.kind) || compareStrings(a.name, b.name));
   return { resources, warnings };
 }
 

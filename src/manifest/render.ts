@@ -1,5 +1,6 @@
 import { stringify } from 'yaml';
 import type { IstioResource } from '../model/istio.js';
+import { compareStrings } from '../util/compare.js';
 
 export type OutputFormat = 'yaml' | 'json';
 
@@ -30,7 +31,7 @@ export function renderManifests(manifests: readonly Manifest[], format: OutputFo
   const sorted = [...manifests].sort((a, b) => {
     const ka = `${a.kind}/${a.metadata.namespace}/${a.metadata.name}`;
     const kb = `${b.kind}/${b.metadata.namespace}/${b.metadata.name}`;
-    return ka < kb ? -1 : ka > kb ? 1 : 0;
+    return compareStrings(ka, kb);
   });
   if (format === 'json') return `${JSON.stringify(sorted, null, 2)}\n`;
   return sorted.map((m) => `---\n${stringify(m, { lineWidth: 0 })}`).join('');

@@ -5,6 +5,7 @@ import { deltaResponseBytes } from './responses.js';
 import type { DeltaDiscoveryRequestMsg } from './service-def.js';
 import { newWatchCommon, StreamBase, type WatchCommon } from './stream-base.js';
 import { EMPTY_VERSION, type ClientInfo, type StreamHost } from './stream-host.js';
+import { compareStrings } from '../util/compare.js';
 
 type Dirty = Set<string> | 'all';
 
@@ -175,7 +176,7 @@ export class DeltaStream extends StreamBase<DeltaDiscoveryRequestMsg> {
     return {
       ...this.baseInfo(),
       watches: [...this.watches.values()]
-        .sort((a, b) => (a.typeUrl < b.typeUrl ? -1 : 1))
+        .sort((a, b) => compareStrings(a.typeUrl, b.typeUrl))
         .map((w) => ({ ...this.watchInfo(w), resources: w.known.size })),
     };
   }

@@ -27,20 +27,26 @@ export function encodeResource(resource: IstioResource): EncodedResource {
   const bodyType = resource.kind === 'ServiceEntry' ? t.ServiceEntry : t.WorkloadEntry;
   const body = bodyType.encode(bodyType.fromObject(resource.spec)).finish();
   const key = resourceKey(resource);
-  const meta = (version: string) => ({
-    name: key,
-    createTime: { seconds: 0, nanos: 0 },
-    version,
-    labels: resource.labels,
-    annotations: resource.annotations,
-  });
-  const bodyAny = { type_url: BODY_TYPE[resource.kind], value: body };
-  const unversioned = t.McpResource.encode(
-    t.McpResource.fromObject({ metadata: meta(''), body: bodyAny }),
-  ).finish();
-  const version = createHash('sha256').update(resource.kind).update(unversioned).digest('hex').slice(0, 20);
+  // The version hashes everything istiod stores (kind, name, labels and annotations,
+  // which are sorted records, and the body bytes), so the envelope is encoded once.
+  const version = createHash('sha256')
+    .update(
+      `${resource.kind}\0${key}\0${JSON.stringify(resource.labels)}\0${JSON.stringify(resource.annotations)}\0`,
+    )
+    .update(body)
+    .digest('hex')
+    .slice(0, 20);
   const versioned = t.McpResource.encode(
-    t.McpResource.fromObject({ metadata: meta(version), body: bodyAny }),
+    t.McpResource.fromObject({
+      metadata: {
+        name: key,
+        createTime: { seconds: 0, nanos: 0 },
+        version,
+        labels: resource.labels,
+        annotations: resource.annotations,
+      },
+      body: { type_url: BODY_TYPE[resource.kind], value: body },
+    }),
   ).finish();
   const any = encodeAny(MCP_RESOURCE_TYPE, versioned);
   const sotwField = bytesField(2, any, true);

@@ -5,6 +5,7 @@ import { sotwResponseBytes } from './responses.js';
 import type { DiscoveryRequestMsg } from './service-def.js';
 import { newWatchCommon, StreamBase, type WatchCommon } from './stream-base.js';
 import { EMPTY_VERSION, type ClientInfo, type StreamHost } from './stream-host.js';
+import { compareStrings } from '../util/compare.js';
 
 interface SotwWatch extends WatchCommon {
   /** Due while the socket was full. */
@@ -99,7 +100,7 @@ export class SotwStream extends StreamBase<DiscoveryRequestMsg> {
     return {
       ...this.baseInfo(),
       watches: [...this.watches.values()]
-        .sort((a, b) => (a.typeUrl < b.typeUrl ? -1 : 1))
+        .sort((a, b) => compareStrings(a.typeUrl, b.typeUrl))
         .map((w) => this.watchInfo(w)),
     };
   }

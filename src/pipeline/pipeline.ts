@@ -13,6 +13,7 @@ import type { RegistryService } from '../model/registry.js';
 import type { ResourceStore } from '../store/resource-store.js';
 import { Claims } from './claims.js';
 import { RegistryState, type ServiceState } from './registry-state.js';
+import { compareStrings } from '../util/compare.js';
 
 const storeKey = (r: IstioResource): string => `${r.kind}|${resourceKey(r)}`;
 
@@ -116,7 +117,7 @@ export class Pipeline {
         if (owners.length > 1) out.push({ key, owners });
       }
     }
-    return out.sort((a, b) => (a.key < b.key ? -1 : 1));
+    return out.sort((a, b) => compareStrings(a.key, b.key));
   }
 
   private guard(log: Logger, fn: () => void): void {
@@ -148,6 +149,10 @@ export class Pipeline {
       mode: this.mode,
     };
     for (const service of upserts) {
+      // A service re-sent unchanged (a file reload, a registry re-list) costs a
+      // string compare, not a conversion and an encode per resource.
+      const input = JSON.stringify(service);
+      if (state.services.get(service.id)?.input === input) continue;
       let result;
       try {
         result = convertService(service, ctx);
@@ -169,6 +174,7 @@ export class Pipeline {
           serviceId: service.id,
           name: service.name,
           resources: new Map(),
+          input: '',
           warnings: [],
           conflicts: new Map(),
           instances: 0,
@@ -176,6 +182,7 @@ export class Pipeline {
         state.services.set(service.id, svc);
         this.owners.set(ownerId, { registry: state, service: svc });
       }
+      svc.input = input;
       svc.instances = service.instances.length;
       this.recordWarnings(state, svc, result.warnings);
       const next = new Map(result.resources.map((r) => [storeKey(r), r]));

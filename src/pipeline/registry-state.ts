@@ -8,6 +8,8 @@ export interface ServiceState {
   readonly name: string;
   /** store key (`Kind|ns/name`) -> resource this service wants served. */
   resources: Map<string, IstioResource>;
+  /** The service as last converted (JSON), to skip unchanged re-sends. */
+  input: string;
   /** Conversion warnings of the last update. */
   warnings: ConvertWarning[];
   /** store key -> owner id whose resource is served instead of this service's. */

@@ -21,6 +21,7 @@ import {
   REGISTRY_LABEL,
   REGISTRY_TYPE,
   serviceByHost,
+  endpointCheck,
 } from './helpers.js';
 
 const SUITE = 'istiod 1.26 with the bridge (Consul registry)';
@@ -146,14 +147,12 @@ function suite(bin: string): void {
             Port: 8080,
             Checks: [ttlCheck('web-3-ttl')],
           }),
-        async () =>
-          addressesOf(await istiod.endpointShardz(), WEB_HOST).includes('10.1.0.3') ? true : undefined,
+        endpointCheck(istiod, WEB_HOST, '10.1.0.3'),
       );
       await measureConvergence(
         'consul: check failing',
         () => agent.setCheck('web-1-ttl', 'critical'),
-        async () =>
-          addressesOf(await istiod.endpointShardz(), WEB_HOST).includes('10.1.0.1') ? undefined : true,
+        endpointCheck(istiod, WEB_HOST, '10.1.0.1', false),
       );
       assert.deepEqual(addressesOf(await istiod.endpointShardz(), WEB_HOST), ['10.1.0.2', '10.1.0.3']);
       assert.deepEqual(portsOf(serviceByHost(await istiod.registryz(), WEB_HOST)), ['http-8080/8080/HTTP']);

@@ -43,6 +43,7 @@ import {
   assertEveryKindReceived,
   FILE_REGISTRY,
   LONG_NAME,
+  endpointCheck,
 } from './helpers.js';
 
 const twoPorts = (address: string, extra: Partial<FileInstance> = {}): FileInstance[] => [
@@ -217,8 +218,7 @@ describeWithIstio('istiod 1.26 with the bridge (file registry, ServiceEntry mode
         longService().instances.push(...twoPorts('10.0.2.3'));
         write();
       },
-      async () =>
-        addressesOf(await istiod.endpointShardz(), longHost).includes('10.0.2.3') ? true : undefined,
+      endpointCheck(istiod, longHost, '10.0.2.3'),
     );
     assert.deepEqual(addressesOf(await istiod.endpointShardz(), longHost), [
       '10.0.2.1',
@@ -233,8 +233,7 @@ describeWithIstio('istiod 1.26 with the bridge (file registry, ServiceEntry mode
         for (const i of longService().instances) if (i.address === '10.0.2.1') i.healthy = false;
         write();
       },
-      async () =>
-        addressesOf(await istiod.endpointShardz(), longHost).includes('10.0.2.1') ? undefined : true,
+      endpointCheck(istiod, longHost, '10.0.2.1', false),
     );
     assert.deepEqual(addressesOf(await istiod.endpointShardz(), longHost), ['10.0.2.2', '10.0.2.3']);
     assert.deepEqual(
@@ -327,8 +326,7 @@ describeWithIstio('istiod 1.26 with the bridge (file registry, ServiceEntry mode
     const up = performance.now();
     const { ms } = await until(
       'istiod reconnected and holds the change made while the bridge was down',
-      async () =>
-        addressesOf(await istiod.endpointShardz(), longHost).includes('10.0.2.4') ? true : undefined,
+      endpointCheck(istiod, longHost, '10.0.2.4'),
       70_000,
       up,
     );

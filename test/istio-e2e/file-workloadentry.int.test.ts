@@ -23,6 +23,7 @@ import {
   startBridgeAndIstiod,
   stopBridgeAndIstiod,
   FILE_REGISTRY,
+  endpointCheck,
 } from './helpers.js';
 
 const INVENTORY_HOST = 'inventory-api.shop-floor';
@@ -145,8 +146,7 @@ describeWithIstio('istiod 1.26 with the bridge (file registry, WorkloadEntry mod
         inventory.instances.push({ address: '10.0.5.4', port: 8080 }, { address: '10.0.5.4', port: 8081 });
         write();
       },
-      async () =>
-        addressesOf(await istiod.endpointShardz(), INVENTORY_HOST).includes('10.0.5.4') ? true : undefined,
+      endpointCheck(istiod, INVENTORY_HOST, '10.0.5.4'),
     );
     await measureConvergence(
       'workloadentry: instance health failed',
@@ -154,8 +154,7 @@ describeWithIstio('istiod 1.26 with the bridge (file registry, WorkloadEntry mod
         for (const i of inventory.instances) if (i.address === '10.0.5.2') i.healthy = false;
         write();
       },
-      async () =>
-        addressesOf(await istiod.endpointShardz(), INVENTORY_HOST).includes('10.0.5.2') ? undefined : true,
+      endpointCheck(istiod, INVENTORY_HOST, '10.0.5.2', false),
     );
     assert.deepEqual(addressesOf(await istiod.endpointShardz(), INVENTORY_HOST), ['10.0.5.1', '10.0.5.4']);
     await measureConvergence(

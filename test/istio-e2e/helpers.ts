@@ -3,6 +3,7 @@ import assert from 'node:assert/strict';
 import { istiodTypeUrls, MESH_CONFIG_TYPE_URL } from '../../src/mcp/type-urls.js';
 import { BridgeProcess, type BridgeProcessOptions, type DebugClient } from '../support/bridge-process.js';
 import {
+  addressesOf,
   Istiod,
   reportConvergence,
   until,
@@ -333,4 +334,13 @@ export function uglyServices(): FileService[] {
       instances: [{ address: '10.0.3.1', port: 7000, healthy: false }],
     },
   ];
+}
+
+/**
+ * A convergence check: true once istiod's endpoints for `host` do (`present`)
+ * or do not (`!present`) include `address`, else undefined (keep waiting).
+ */
+export function endpointCheck(istiod: Istiod, host: string, address: string, present = true) {
+  return async (): Promise<true | undefined> =>
+    addressesOf(await istiod.endpointShardz(), host).includes(address) === present ? true : undefined;
 }

@@ -33,6 +33,7 @@ import {
   stopBridgeAndIstiod,
   assertEveryKindReceived,
   uglyServices,
+  endpointCheck,
 } from './helpers.js';
 
 const fileRegistry = { name: 'files', type: 'file', namespace: 'ext', path: 'services.yaml' };
@@ -131,8 +132,7 @@ describeWithLegacyIstio('istiod of the 1.22 line (v1alpha3 type URLs) with the b
           services.find((s) => s.name === LONG_NAME)!.instances.push({ address: '10.0.2.3', port: 9090 });
           bridge.writeServices({ services });
         },
-        async () =>
-          addressesOf(await istiod.endpointShardz(), longHost).includes('10.0.2.3') ? true : undefined,
+        endpointCheck(istiod, longHost, '10.0.2.3'),
       );
       assert.deepEqual(addressesOf(await istiod.endpointShardz(), longHost), [
         '10.0.2.1',

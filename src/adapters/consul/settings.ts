@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { durationMs } from '../../config/duration.js';
 import { unknownPlaceholders } from './host.js';
-import { ISTIO_PROTOCOLS } from './protocols.js';
+import { istioProtocol } from '../../convert/protocol.js';
 
 /** How Consul check states decide `RegistryInstance.healthy`. */
 export const HEALTH_POLICIES = ['passing', 'passing+warning', 'any'] as const;
@@ -50,7 +50,14 @@ export const consulSettingsSchema = z
     hostTemplate: nonEmpty.optional(),
     wait: durationMs.default(60_000),
     stale: z.boolean().default(false),
-    protocolDefault: z.enum(ISTIO_PROTOCOLS).default('tcp'),
+    protocolDefault: z
+      .string()
+      .refine(
+        (p) => istioProtocol(p) !== undefined,
+        'not a protocol Istio knows (http, http2, grpc, tcp, tls, ...)',
+      )
+      .transform((p) => p.trim().toLowerCase())
+      .default('tcp'),
     protocolTag: nonEmpty.default('protocol'),
     emptyGracePeriod: durationMs.default(30_000),
     maxConcurrentQueries: z.int().min(1).max(1000).default(100),

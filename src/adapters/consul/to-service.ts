@@ -3,8 +3,10 @@ import type { RegistryInstance, RegistryService } from '../../model/registry.js'
 import { aggregateStatus, isHealthy, type CheckStatus } from './health.js';
 import { toDns1123Label as toDnsLabel } from '../../convert/naming.js';
 import { consulHost } from './host.js';
-import { normaliseProtocol } from './protocols.js';
+import { istioProtocol } from '../../convert/protocol.js';
+import { isDns1123Subdomain } from '../../convert/naming.js';
 import type { HealthPolicy } from './settings.js';
+import { compareStrings } from '../../util/compare.js';
 
 /** Annotation with the service's tags that are not `key=value` (sorted JSON array). */
 export const TAGS_ANNOTATION = 'registry-bridge.io/consul-tags';
@@ -74,9 +76,9 @@ export function toRegistryService(
     instances.set(mapped.instance.id!, mapped.instance);
     for (const t of mapped.plainTags) plainTags.add(t);
   }
-  const sorted = [...instances.values()].sort((a, b) => compare(a.id!, b.id!));
+  const sorted = [...instances.values()].sort((a, b) => compareStrings(a.id!, b.id!));
   const annotations: Record<string, string> = { [DATACENTER_ANNOTATION]: o.datacenter };
-  if (plainTags.size > 0) annotations[TAGS_ANNOTATION] = JSON.stringify([...plainTags].sort(compare));
+  if (plainTags.size > 0) annotations[TAGS_ANNOTATION] = JSON.stringify([...plainTags].sort(compareStrings));
   const service = baseService(name, o, sorted, annotations);
   if (toDnsLabel(name) !== name) {
     issues.push({
@@ -151,7 +153,7 @@ function toInstance(
   }
   const merged = new Map<string, string>(kv);
   for (const [k, v] of Object.entries(meta)) merged.set(k, v);
-  for (const k of [...merged.keys()].sort(compare)) labels[k] = merged.get(k)!;
+  for (const k of [...merged.keys()].sort(compareStrings)) labels[k] = merged.get(k)!;
 
   const status = aggregateStatus(checkStatuses(entry.Checks));
   const instance: {
@@ -184,11 +186,8 @@ function pickAddress(serviceAddress: unknown, nodeAddress: unknown): string | { 
   return { bad: 'Service.Address and Node.Address are both empty' };
 }
 
-const HOSTNAME =
-  /^(?=.{1,253}$)[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?(\.[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*$/;
-
 function isAddress(a: string): boolean {
-  return isIP(a) !== 0 || HOSTNAME.test(a);
+  return isIP(a) !== 0 || isDns1123Subdomain(a.toLowerCase());
 }
 
 function pickProtocol(
@@ -200,9 +199,9 @@ function pickProtocol(
   const fromTag = kv.find(([k]) => k === o.protocolTag)?.[1];
   const raw = fromMeta ?? fromTag;
   if (raw === undefined) return {};
-  const value = normaliseProtocol(raw);
-  if (value === undefined) return { issue: `unknown protocol "${raw}"; using ${o.protocolDefault}` };
-  return { value };
+  if (istioProtocol(raw) === undefined)
+    return { issue: `unknown protocol "${raw}"; using ${o.protocolDefault}` };
+  return { value: raw.trim().toLowerCase() };
 }
 
 /**
@@ -263,8 +262,4 @@ function what(name: string, o: MappingOptions): string {
 
 function warning(name: string, o: MappingOptions, detail: string): MappingIssue {
   return { kind: 'warn', what: what(name, o), detail };
-}
-
-function compare(a: string, b: string): number {
-  return a < b ? -1 : a > b ? 1 : 0;
 }

@@ -67,8 +67,9 @@ export class ConsulWatcher {
   private readonly dcs = new Map<string, DcState>();
   private readonly running = new Set<Promise<void>>();
   private localDc: string | undefined;
-  private watchCount = 0;
   private isSynced = false;
+  /** Catalogs and services that have not answered once yet (first sync). */
+  private unanswered = 0;
 
   constructor(private readonly o: WatcherOptions) {
     const s = o.settings;
@@ -98,7 +99,7 @@ export class ConsulWatcher {
     return {
       localDatacenter: this.localDc,
       datacenters: [...this.dcs.keys()],
-      watchedServices: this.watchCount,
+      watchedServices: this.watchedServices(),
       queriesInFlight: this.slots.inUse,
       peakQueriesInFlight: this.slots.peak,
       queuedQueries: this.slots.waiting,
@@ -151,6 +152,7 @@ export class ConsulWatcher {
         },
       };
       this.dcs.set(dc, state);
+      this.unanswered++;
       const source = `catalog/${dc}`;
       this.track(
         watchCatalog({
@@ -176,7 +178,10 @@ export class ConsulWatcher {
     }
     for (const name of selected) if (!dc.services.has(name)) this.startService(dc, name);
     for (const name of [...dc.services.keys()]) if (!selected.has(name)) this.stopService(dc, name);
-    dc.catalogAnswered = true;
+    if (!dc.catalogAnswered) {
+      dc.catalogAnswered = true;
+      this.unanswered--;
+    }
     this.checkSynced();
   }
 
@@ -189,7 +194,7 @@ export class ConsulWatcher {
     signal.addEventListener('abort', () => parent.removeEventListener('abort', onStop), { once: true });
     const state: ServiceState = { abort, answered: false, reported: new Set() };
     dc.services.set(name, state);
-    this.watchCount++;
+    this.unanswered++;
     const source = `service/${dc.name}/${name}`;
     this.o.logger.debug({ dc: dc.name, service: name }, 'consul: watching service');
     this.track(
@@ -202,7 +207,7 @@ export class ConsulWatcher {
         backoff: this.backoff(),
         gate: dc.gate,
         slots: this.slots,
-        watches: () => this.watchCount,
+        watches: () => this.watchedServices(),
         onEntries: (entries) => this.onHealth(dc, name, state, entries),
         onOk: () => this.stale.ok(source),
         onError: (err) => this.stale.fail(source, err),
@@ -215,7 +220,10 @@ export class ConsulWatcher {
     if (state === undefined) return;
     state.abort.abort();
     dc.services.delete(name);
-    this.watchCount--;
+    if (!state.answered) {
+      this.unanswered--;
+      this.checkSynced();
+    }
     this.stale.drop(`service/${dc.name}/${name}`);
     this.o.logger.debug({ dc: dc.name, service: name }, 'consul: service left the catalog');
     this.emitter.vanish(emptyService(name, dc.mapping));
@@ -238,6 +246,7 @@ export class ConsulWatcher {
     else if (this.emitter.has(serviceId(dc.name, name))) this.emitter.update(result.service, 0);
     if (!state.answered) {
       state.answered = true;
+      this.unanswered--;
       this.checkSynced();
     }
   }
@@ -254,16 +263,17 @@ export class ConsulWatcher {
     return this.stale.failing(`service/${id}`);
   }
 
+  private watchedServices(): number {
+    let n = 0;
+    for (const dc of this.dcs.values()) n += dc.services.size;
+    return n;
+  }
+
+  /** O(1) per answer: a counter of what has not answered yet, not a scan. */
   private checkSynced(): void {
-    if (this.isSynced || this.localDc === undefined) return;
-    let count = 0;
-    for (const dc of this.dcs.values()) {
-      if (!dc.catalogAnswered) return;
-      for (const svc of dc.services.values()) if (!svc.answered) return;
-      count += dc.services.size;
-    }
+    if (this.isSynced || this.localDc === undefined || this.unanswered > 0) return;
     this.isSynced = true;
-    this.o.logger.info({ services: count }, 'consul: first sync complete');
+    this.o.logger.info({ services: this.watchedServices() }, 'consul: first sync complete');
     this.o.sink.synced();
   }
 
