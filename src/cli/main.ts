@@ -3,7 +3,7 @@ import { readFileSync } from 'node:fs';
 import { Command, InvalidArgumentError, Option } from 'commander';
 import { adapterCatalog } from '../adapters/catalog.js';
 import { Bridge } from '../bridge.js';
-import { parseDurationMs } from '../config/duration.js';
+import { parseDurationMs } from '../util/duration.js';
 import { loadConfigFile } from '../config/load.js';
 import { BridgeError, errorMessage } from '../errors.js';
 import { createLogger } from '../log.js';

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { durationMs } from './duration.js';
+import { durationMs } from '../util/duration.js';
 
 const hostPort = z
   .string()

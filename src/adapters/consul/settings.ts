@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { durationMs } from '../../config/duration.js';
+import { durationMs } from '../../util/duration.js';
 import { unknownPlaceholders } from './host.js';
 import { istioProtocol } from '../../convert/protocol.js';
 

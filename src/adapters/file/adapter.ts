@@ -3,7 +3,7 @@ import { watch, watchFile, unwatchFile, type FSWatcher } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { basename, dirname, resolve } from 'node:path';
 import { z } from 'zod';
-import { durationMs } from '../../config/duration.js';
+import { durationMs } from '../../util/duration.js';
 import { BridgeError, errorMessage } from '../../errors.js';
 import type { AdapterContext, RegistryAdapter } from '../adapter.js';
 import { defineAdapter, type AdapterEnv, type RegistryIdentity } from '../definition.js';
