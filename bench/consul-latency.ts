@@ -20,7 +20,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { MIN_INTERVAL_MS } from '../src/adapters/consul/blocking-loop.js';
 import { sharedWaitMs } from '../src/adapters/consul/semaphore.js';
-import { decodeMcpResource } from '../src/mcp/decode.js';
+import { decodeMcpResource } from '../src/codec/decode.js';
 import { istiodLikeNode, openSotw, type DiscoveryResponseMsg } from '../src/mcp/client.js';
 import { ConsulAgent, findConsul, ttlCheck } from '../test/support/consul.js';
 import { freePort } from '../test/support/ports.js';

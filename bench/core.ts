@@ -12,11 +12,11 @@ import { adapterCatalog } from '../src/adapters/catalog.js';
 import { Bridge } from '../src/bridge.js';
 import { parseConfig } from '../src/config/load.js';
 import { DeltaStream } from '../src/mcp/delta-stream.js';
-import { sotwResponseBytes } from '../src/mcp/responses.js';
+import { sotwResponseBytes } from '../src/codec/responses.js';
 import type { DeltaDiscoveryRequestMsg, DiscoveryRequestMsg } from '../src/mcp/service-def.js';
 import { SotwStream } from '../src/mcp/sotw-stream.js';
 import type { StreamHost } from '../src/mcp/stream-host.js';
-import { bytesField } from '../src/mcp/wire.js';
+import { bytesField } from '../src/codec/wire.js';
 import type { RegistryService } from '../src/model/registry.js';
 import { FakeCall } from '../test/support/fake-call.js';
 import { cpuMicros, median, verdict } from './stats.js';
@@ -61,12 +61,11 @@ async function loadBridge(n: number): Promise<{ bridge: Bridge; loadMs: number }
   const t0 = performance.now();
   await bridge.startAdapters();
   await bridge.waitSynced(120_000);
-  bridge.ads.openGate();
   return { bridge, loadMs: performance.now() - t0 };
 }
 
 function host(bridge: Bridge): StreamHost {
-  return { store: bridge.store, metrics: bridge.metrics, logger, gateOpen: () => true };
+  return { store: bridge.store, telemetry: bridge.metrics, logger };
 }
 
 /** Median CPU (µs) from a changed instance to the response handed to the socket. */

@@ -1,20 +1,22 @@
 import type { Logger } from 'pino';
 import type { RegistryAdapter } from './adapters/adapter.js';
 import { AdminServer } from './admin/server.js';
-import { Metrics } from './admin/metrics.js';
 import type { BridgeConfig } from './config/load.js';
 import { errorMessage } from './errors.js';
 import { AdsServer } from './mcp/server.js';
 import { xdsServerCredentials } from './mcp/tls.js';
 import { Pipeline } from './pipeline/pipeline.js';
 import { ResourceStore } from './store/resource-store.js';
+import { PrometheusTelemetry } from './telemetry/prometheus.js';
 
 /**
  * Wiring only: config -> adapters -> pipeline -> store -> xDS server and
- * admin. `serve` runs all of it; `dump` runs the adapters and reads the store.
+ * admin. The store is the one seam: the pipeline writes it, the xDS server and
+ * the admin views read it. `serve` runs all of it; `dump` runs the adapters
+ * and reads the store.
  */
 export class Bridge {
-  readonly metrics = new Metrics();
+  readonly metrics = new PrometheusTelemetry();
   readonly store = new ResourceStore();
   readonly pipeline: Pipeline;
   readonly ads: AdsServer;
@@ -35,12 +37,12 @@ export class Bridge {
     });
     this.admin = new AdminServer({
       store: this.store,
-      pipeline: this.pipeline,
-      ads: this.ads,
       metrics: this.metrics,
+      registries: () => this.pipeline.status(),
+      conflicts: () => this.pipeline.conflicts(),
+      clients: () => this.ads.clients(),
       logger: logger.child({ component: 'admin' }),
     });
-    this.pipeline.onAllSynced(() => this.ads.openGate());
   }
 
   /** Starts the adapters (not waiting for their sync). */
@@ -75,12 +77,12 @@ export class Bridge {
     return new Promise((resolve, reject) => {
       const timer = setTimeout(() => {
         const waiting = this.pipeline
-          .registryStates()
+          .status()
           .filter((r) => !r.synced)
-          .map((r) => `${r.identity.name}${r.lastError ? ` (${r.lastError})` : ''}`);
+          .map((r) => `${r.name}${r.lastError ? ` (${r.lastError})` : ''}`);
         reject(new Error(`registries not synced after ${timeoutMs} ms: ${waiting.join(', ')}`));
       }, timeoutMs);
-      this.pipeline.onAllSynced(() => {
+      this.store.onComplete(() => {
         clearTimeout(timer);
         resolve();
       });

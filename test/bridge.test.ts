@@ -31,10 +31,10 @@ describe('Bridge', () => {
     try {
       await bridge.serve();
       assert.equal(bridge.pipeline.allSynced(), false);
-      assert.equal(bridge.ads.isGateOpen(), false, 'ServiceEntries must wait for the missing registry');
+      assert.equal(bridge.store.isComplete(), false, 'ServiceEntries must wait for the missing registry');
       writeFileSync(join(dir, 'not-there-yet.yaml'), 'services: []\n');
       await bridge.waitSynced(5000);
-      assert.equal(bridge.ads.isGateOpen(), true);
+      assert.equal(bridge.store.isComplete(), true);
     } finally {
       await bridge.stop();
     }

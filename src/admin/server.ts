@@ -2,18 +2,22 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { Logger } from 'pino';
 import { BridgeError, errorMessage } from '../errors.js';
 import { renderManifests, toManifest } from '../manifest/render.js';
-import type { AdsServer } from '../mcp/server.js';
-import { SERVED_KINDS } from '../mcp/type-urls.js';
-import type { Pipeline } from '../pipeline/pipeline.js';
-import { serviceWarnings } from '../pipeline/registry-state.js';
-import type { ResourceStore } from '../store/resource-store.js';
-import type { Metrics } from './metrics.js';
+import { SERVED_KINDS } from '../codec/kinds.js';
+import type { ClientInfo } from '../mcp/stream-host.js';
+import type { RegistryStatus } from '../pipeline/status.js';
+import type { StoreView } from '../store/view.js';
+import type { MetricsSnapshot } from '../telemetry/telemetry.js';
 
-export interface AdminDeps {
-  readonly store: ResourceStore;
-  readonly pipeline: Pipeline;
-  readonly ads: AdsServer;
-  readonly metrics: Metrics;
+/**
+ * What the admin server reads: the store's read view and snapshots. It never
+ * holds the pipeline or the xDS server themselves.
+ */
+export interface AdminSources {
+  readonly store: StoreView;
+  readonly metrics: MetricsSnapshot;
+  registries(): readonly RegistryStatus[];
+  conflicts(): readonly { key: string; owners: readonly string[] }[];
+  clients(): readonly ClientInfo[];
   readonly logger: Logger;
 }
 
@@ -21,7 +25,7 @@ export interface AdminDeps {
 export class AdminServer {
   private server: Server | undefined;
 
-  constructor(private readonly deps: AdminDeps) {}
+  constructor(private readonly deps: AdminSources) {}
 
   listen(address: string): Promise<number> {
     const idx = address.lastIndexOf(':');
@@ -63,28 +67,21 @@ export class AdminServer {
 
   private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const url = new URL(req.url ?? '/', 'http://admin');
-    const { pipeline, store, ads, metrics } = this.deps;
+    const { store, metrics } = this.deps;
     switch (url.pathname) {
       case '/healthz':
         return text(res, 200, 'ok\n');
       case '/readyz': {
-        const waiting = pipeline
-          .registryStates()
+        if (store.isComplete()) return text(res, 200, 'ready\n');
+        const waiting = this.deps
+          .registries()
           .filter((r) => !r.synced)
-          .map((r) => r.identity.name);
-        if (waiting.length === 0) return text(res, 200, 'ready\n');
+          .map((r) => r.name);
         return text(res, 503, `waiting for the first sync of: ${waiting.join(', ')}\n`);
       }
       case '/metrics': {
-        for (const r of pipeline.registryStates()) {
-          const since = r.staleSince;
-          metrics.registryStaleSeconds.set(
-            { registry: r.identity.name, type: r.identity.type },
-            since === undefined ? 0 : (Date.now() - since) / 1000,
-          );
-        }
-        const body = await metrics.registry.metrics();
-        res.writeHead(200, { 'content-type': metrics.registry.contentType });
+        const body = await metrics.render();
+        res.writeHead(200, { 'content-type': metrics.contentType });
         res.end(body);
         return;
       }
@@ -116,30 +113,14 @@ export class AdminServer {
             }),
           };
         }
-        return json(res, { gateOpen: ads.isGateOpen(), kinds: out });
+        return json(res, { gateOpen: store.isComplete(), kinds: out });
       }
       case '/debug/clients':
-        return json(res, { clients: ads.clients() });
+        return json(res, { clients: this.deps.clients() });
       case '/debug/registries':
         return json(res, {
-          registries: pipeline.registryStates().map((r) => ({
-            name: r.identity.name,
-            type: r.identity.type,
-            namespace: r.identity.namespace,
-            state: r.state(),
-            services: r.services.size,
-            syncedAt: r.syncedAt && new Date(r.syncedAt).toISOString(),
-            staleSince: r.staleSince && new Date(r.staleSince).toISOString(),
-            lastChangeAt: r.lastChangeAt && new Date(r.lastChangeAt).toISOString(),
-            lastError: r.lastError,
-            lastErrorCode: r.lastErrorCode,
-            badInput: r.badInput,
-            warnings: [...r.services.values()]
-              .filter((s) => s.warnings.length > 0 || s.conflicts.size > 0)
-              .slice(0, 500)
-              .map((s) => ({ service: s.name, warnings: serviceWarnings(s) })),
-          })),
-          conflicts: pipeline.conflicts(),
+          registries: this.deps.registries(),
+          conflicts: this.deps.conflicts(),
         });
       default:
         return text(

@@ -8,7 +8,8 @@ import { loadConfigFile } from '../config/load.js';
 import { BridgeError, errorMessage } from '../errors.js';
 import { createLogger } from '../log.js';
 import { renderManifests, toManifest, type OutputFormat } from '../manifest/render.js';
-import { SERVED_KINDS, type IstioLine } from '../mcp/type-urls.js';
+import { SERVED_KINDS } from '../codec/kinds.js';
+import type { IstioLine } from '../codec/type-urls.js';
 import type { ClientTls } from '../mcp/client.js';
 import { runWatch } from './watch.js';
 

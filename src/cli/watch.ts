@@ -2,8 +2,8 @@ import type { Logger } from 'pino';
 import { BridgeError } from '../errors.js';
 import { renderManifests, toManifest, type OutputFormat } from '../manifest/render.js';
 import { istiodLikeNode, openDelta, openSotw, type ClientTls } from '../mcp/client.js';
-import { decodeMcpResource, type AnyMsg, type DecodedResource } from '../mcp/decode.js';
-import { istiodTypeUrls, MESH_CONFIG_TYPE_URL, servedKind, type IstioLine } from '../mcp/type-urls.js';
+import { decodeMcpResource, type AnyMsg, type DecodedResource } from '../codec/decode.js';
+import { istiodTypeUrls, MESH_CONFIG_TYPE_URL, servedKind, type IstioLine } from '../codec/type-urls.js';
 
 export interface WatchOptions {
   readonly server: string;

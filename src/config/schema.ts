@@ -1,5 +1,8 @@
 import { z } from 'zod';
+import type { OutputMode } from '../model/istio.js';
 import { durationMs } from '../util/duration.js';
+
+const OUTPUT_MODES: readonly [OutputMode, ...OutputMode[]] = ['serviceentry', 'workloadentry'];
 
 const hostPort = z
   .string()
@@ -43,7 +46,7 @@ export const configSchema = z
       .strict()
       .default({ address: '127.0.0.1:15052' }),
     output: z
-      .object({ mode: z.enum(['serviceentry', 'workloadentry']).default('serviceentry') })
+      .object({ mode: z.enum(OUTPUT_MODES).default('serviceentry') })
       .strict()
       .default({ mode: 'serviceentry' }),
     log: z
@@ -58,4 +61,3 @@ export const configSchema = z
 
 export type RawConfig = z.infer<typeof configSchema>;
 export type RegistryCommon = z.infer<typeof registryCommonSchema>;
-export type OutputMode = RawConfig['output']['mode'];

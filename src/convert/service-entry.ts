@@ -1,10 +1,10 @@
-import type { OutputMode } from '../config/schema.js';
 import type {
   IstioResource,
   ServiceEntryResource,
   ServiceEntrySpec,
   WorkloadEntryResource,
   WorkloadEntrySpec,
+  OutputMode,
 } from '../model/istio.js';
 import type { RegistryInstance, RegistryService } from '../model/registry.js';
 import {

@@ -1,7 +1,7 @@
 import { Client, credentials, type ChannelCredentials, type ClientDuplexStream } from '@grpc/grpc-js';
-import { protoTypes } from './proto.js';
+import { protoTypes } from '../codec/proto.js';
 import { DELTA_PATH, SOTW_PATH } from './service-def.js';
-import type { AnyMsg } from './decode.js';
+import type { AnyMsg } from '../codec/decode.js';
 
 export interface NodeObj {
   id: string;

@@ -1,7 +1,7 @@
 import type { ServerDuplexStream } from '@grpc/grpc-js';
 import type { ResourceKind } from '../model/istio.js';
 import type { PendingPush } from './push-scheduler.js';
-import { deltaResponseBytes } from './responses.js';
+import { deltaResponseBytes } from '../codec/responses.js';
 import type { DeltaDiscoveryRequestMsg } from './service-def.js';
 import { newWatchCommon, StreamBase, type WatchCommon } from './stream-base.js';
 import { EMPTY_VERSION, type ClientInfo, type StreamHost } from './stream-host.js';
@@ -125,7 +125,7 @@ export class DeltaStream extends StreamBase<DeltaDiscoveryRequestMsg> {
   }
 
   private respond(w: DeltaWatch): void {
-    if (w.kind && !this.host.gateOpen()) {
+    if (w.kind && !this.host.store.isComplete()) {
       w.waiting = true;
       return;
     }

@@ -1,8 +1,8 @@
 import { Server, ServerCredentials, status, type ServerDuplexStream } from '@grpc/grpc-js';
 import type { Logger } from 'pino';
-import type { Metrics } from '../admin/metrics.js';
 import { BridgeError, errorMessage } from '../errors.js';
-import type { ResourceStore } from '../store/resource-store.js';
+import type { StoreView } from '../store/view.js';
+import type { Telemetry } from '../telemetry/telemetry.js';
 import { DeltaStream } from './delta-stream.js';
 import { PushScheduler } from './push-scheduler.js';
 import {
@@ -35,20 +35,23 @@ export class AdsServer {
   private readonly streams = new Set<AnyStream>();
   private readonly scheduler: PushScheduler;
   private readonly host: StreamHost;
-  private gate = false;
   private boundPort = 0;
 
   constructor(
-    store: ResourceStore,
-    private readonly metrics: Metrics,
+    store: StoreView,
+    private readonly telemetry: Telemetry,
     private readonly logger: Logger,
     private readonly options: AdsServerOptions,
   ) {
-    this.host = { store, metrics, logger, gateOpen: () => this.gate };
+    this.host = { store, telemetry, logger };
     this.scheduler = new PushScheduler(options.debounceMs, options.maxDelayMs, (batch) => {
       for (const [kind, push] of batch) for (const s of this.streams) s.onChange(kind, push);
     });
     store.onChange((change) => this.scheduler.add(change.kind, [...change.changed, ...change.removed]));
+    // Held ServiceEntry/WorkloadEntry requests are answered once the store is complete.
+    store.onComplete(() => {
+      for (const s of this.streams) s.onGateOpen();
+    });
     this.grpc.addService(adsServiceDefinition(), {
       StreamAggregatedResources: (call: ServerDuplexStream<DiscoveryRequestMsg, Buffer>) => {
         const stream: SotwStream = new SotwStream(call, this.host, () => this.untrack(stream));
@@ -70,22 +73,11 @@ export class AdsServer {
 
   private track(stream: AnyStream): void {
     this.streams.add(stream);
-    this.metrics.clients.inc({ mode: stream.mode });
+    this.telemetry.xdsClients(stream.mode, 1);
   }
 
   private untrack(stream: AnyStream): void {
-    if (this.streams.delete(stream)) this.metrics.clients.dec({ mode: stream.mode });
-  }
-
-  /** Opens the gate: held ServiceEntry/WorkloadEntry requests are answered now. */
-  openGate(): void {
-    if (this.gate) return;
-    this.gate = true;
-    for (const s of this.streams) s.onGateOpen();
-  }
-
-  isGateOpen(): boolean {
-    return this.gate;
+    if (this.streams.delete(stream)) this.telemetry.xdsClients(stream.mode, -1);
   }
 
   /** Binds `host:port` (port 0 picks a free one) and returns the port. */

@@ -1,7 +1,7 @@
 import type { ServerDuplexStream } from '@grpc/grpc-js';
 import type { ResourceKind } from '../model/istio.js';
 import type { PendingPush } from './push-scheduler.js';
-import { sotwResponseBytes } from './responses.js';
+import { sotwResponseBytes } from '../codec/responses.js';
 import type { DiscoveryRequestMsg } from './service-def.js';
 import { newWatchCommon, StreamBase, type WatchCommon } from './stream-base.js';
 import { EMPTY_VERSION, type ClientInfo, type StreamHost } from './stream-host.js';
@@ -71,7 +71,7 @@ export class SotwStream extends StreamBase<DiscoveryRequestMsg> {
   }
 
   private respond(w: SotwWatch): void {
-    if (w.kind && !this.host.gateOpen()) {
+    if (w.kind && !this.host.store.isComplete()) {
       w.waiting = true;
       return;
     }

@@ -4,7 +4,7 @@ import type { ResourceKind } from '../model/istio.js';
 import type { PendingPush } from './push-scheduler.js';
 import type { NodeMsg, StatusMsg } from './service-def.js';
 import type { ClientInfo, StreamHost, WatchInfo } from './stream-host.js';
-import { servedKind, typeUrlLabel } from './type-urls.js';
+import { servedKind, typeUrlLabel } from '../codec/type-urls.js';
 
 /** Per type URL bookkeeping both protocols keep. */
 export interface WatchCommon {
@@ -96,7 +96,7 @@ export abstract class StreamBase<Req extends { node?: NodeMsg | null }> {
 
   /** Counts a request outcome (subscribe, ack, nack, stale, invalid). */
   protected count(typeUrl: string, outcome: string): void {
-    this.host.metrics.requests.inc({ type_url: typeUrlLabel(typeUrl), mode: this.mode, outcome });
+    this.host.telemetry.xdsRequest(typeUrlLabel(typeUrl), this.mode, outcome);
   }
 
   /**
@@ -125,7 +125,7 @@ export abstract class StreamBase<Req extends { node?: NodeMsg | null }> {
   protected recordNack(w: WatchCommon, detail: StatusMsg): void {
     w.nacks++;
     w.lastNack = detail.message ?? `code ${detail.code ?? '?'}`;
-    this.host.metrics.nacks.inc({ type_url: typeUrlLabel(w.typeUrl), mode: this.mode });
+    this.host.telemetry.xdsNack(typeUrlLabel(w.typeUrl), this.mode);
     this.count(w.typeUrl, 'nack');
     this.log.warn(
       { typeUrl: w.typeUrl, version: w.sentVersion, nodeId: this.node?.id, error: w.lastNack },
@@ -155,11 +155,8 @@ export abstract class StreamBase<Req extends { node?: NodeMsg | null }> {
 
   protected write(bytes: Buffer, typeUrl: string, since?: number): void {
     if (this.closed) return;
-    const m = this.host.metrics;
-    const label = typeUrlLabel(typeUrl);
-    m.pushes.inc({ type_url: label, mode: this.mode });
-    m.pushBytes.inc({ type_url: label, mode: this.mode }, bytes.length);
-    if (since !== undefined) m.pushLatency.observe((performance.now() - since) / 1000);
+    const latency = since === undefined ? undefined : (performance.now() - since) / 1000;
+    this.host.telemetry.xdsPush(typeUrlLabel(typeUrl), this.mode, bytes.length, latency);
     if (!this.call.write(bytes)) this.blocked = true;
   }
 

@@ -1,14 +1,13 @@
 import type { Logger } from 'pino';
-import type { Metrics } from '../admin/metrics.js';
-import type { ResourceStore } from '../store/resource-store.js';
+import type { StoreView } from '../store/view.js';
+import type { Telemetry } from '../telemetry/telemetry.js';
 
 /** What a stream needs from the server around it. */
 export interface StreamHost {
-  readonly store: ResourceStore;
-  readonly metrics: Metrics;
+  /** The only thing the server knows of the registry side. Served kinds wait for `isComplete()`. */
+  readonly store: StoreView;
+  readonly telemetry: Telemetry;
   readonly logger: Logger;
-  /** False until every registry finished its first sync; ServiceEntry/WorkloadEntry wait for it. */
-  gateOpen(): boolean;
 }
 
 /** Per type URL, what /debug/clients shows. */

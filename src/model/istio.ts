@@ -6,6 +6,9 @@
 
 export type ResourceKind = 'ServiceEntry' | 'WorkloadEntry';
 
+/** `serviceentry`: endpoints inline; `workloadentry`: a selector plus one WorkloadEntry per address. */
+export type OutputMode = 'serviceentry' | 'workloadentry';
+
 export interface ServicePortSpec {
   number: number;
   protocol: string;

@@ -1,16 +1,15 @@
 import type { Logger } from 'pino';
 import type { RegistrySink } from '../adapters/adapter.js';
 import type { RegistryIdentity } from '../adapters/definition.js';
-import type { Metrics } from '../admin/metrics.js';
-import type { OutputMode } from '../config/schema.js';
 import { convertService } from '../convert/service-entry.js';
 import type { ConvertWarning } from '../convert/warnings.js';
 import { errorMessage } from '../errors.js';
-import { encodeResource, type EncodedResource } from '../mcp/encode.js';
-import type { IstioResource, ResourceKind } from '../model/istio.js';
+import type { IstioResource, OutputMode, ResourceKind } from '../model/istio.js';
 import { resourceKey } from '../model/istio.js';
 import type { RegistryService } from '../model/registry.js';
 import type { ResourceStore } from '../store/resource-store.js';
+import type { RegistryLabels, Telemetry } from '../telemetry/telemetry.js';
+import { registryStatus, type RegistryStatus } from './status.js';
 import { Claims } from './claims.js';
 import { RegistryState, type ServiceState } from './registry-state.js';
 import { compareStrings } from '../util/compare.js';
@@ -26,14 +25,12 @@ export class Pipeline {
   private readonly registries = new Map<string, RegistryState>();
   private readonly owners = new Map<string, { registry: RegistryState; service: ServiceState }>();
   private readonly claims = new Claims();
-  private readonly syncedListeners: (() => void)[] = [];
-  private allSyncedFired = false;
   private sealed = false;
 
   constructor(
     private readonly store: ResourceStore,
     private readonly mode: OutputMode,
-    private readonly metrics: Metrics,
+    private readonly telemetry: Telemetry,
     private readonly logger: Logger,
   ) {}
 
@@ -41,9 +38,8 @@ export class Pipeline {
   attach(identity: RegistryIdentity): RegistrySink {
     const state = new RegistryState(identity, this.registries.size);
     this.registries.set(identity.name, state);
-    const labels = { registry: identity.name, type: identity.type };
-    this.metrics.registrySynced.set(labels, 0);
-    this.metrics.registryStale.set(labels, 0);
+    const labels: RegistryLabels = { registry: identity.name, type: identity.type };
+    this.telemetry.registryAttached(labels);
     const log = this.logger.child({ registry: identity.name, type: identity.type });
     return {
       upsert: (service) => this.guard(log, () => this.applyServices(state, [service], [])),
@@ -58,7 +54,7 @@ export class Pipeline {
         if (state.synced) return;
         state.synced = true;
         state.syncedAt = Date.now();
-        this.metrics.registrySynced.set(labels, 1);
+        this.telemetry.registrySynced(labels);
         log.info({ services: state.services.size }, 'registry synced');
         this.checkAllSynced();
       },
@@ -66,18 +62,18 @@ export class Pipeline {
         if (err) {
           state.lastError = errorMessage(err);
           state.lastErrorCode = (err as { code?: string }).code;
-          this.metrics.registryErrors.inc(labels);
+          this.telemetry.registryError(labels);
         }
         if (stale === state.stale) return;
         state.stale = stale;
         state.staleSince = stale ? Date.now() : undefined;
-        this.metrics.registryStale.set(labels, stale ? 1 : 0);
+        this.telemetry.registryStale(labels, state.staleSince);
         if (stale) log.warn({ err: state.lastError }, 'registry unreachable; serving its last known state');
         else log.info('registry reachable again');
       },
       reportBadInput: (what, detail) => {
         state.badInput++;
-        this.metrics.badInput.inc(labels);
+        this.telemetry.registryBadInput(labels);
         log.warn({ what, detail }, 'skipped bad registry input');
       },
     };
@@ -92,17 +88,16 @@ export class Pipeline {
     this.checkAllSynced();
   }
 
-  onAllSynced(listener: () => void): void {
-    if (this.allSyncedFired) listener();
-    else this.syncedListeners.push(listener);
-  }
-
+  /** Readiness, decided here and only here: sealed, and every registry finished its first sync. */
   allSynced(): boolean {
-    return this.sealed && [...this.registries.values()].every((r) => r.synced);
+    if (!this.sealed) return false;
+    for (const r of this.registries.values()) if (!r.synced) return false;
+    return true;
   }
 
-  registryStates(): readonly RegistryState[] {
-    return [...this.registries.values()];
+  /** A copy of every registry's state, in config order. */
+  status(): RegistryStatus[] {
+    return [...this.registries.values()].map(registryStatus);
   }
 
   /** Conflicts: store keys claimed by more than one service, with the owners in winning order. */
@@ -129,11 +124,11 @@ export class Pipeline {
     }
   }
 
+  /** Tells the store its content is complete once every registry synced (once). */
   private checkAllSynced(): void {
-    if (this.allSyncedFired || !this.allSynced()) return;
-    this.allSyncedFired = true;
+    if (this.store.isComplete() || !this.allSynced()) return;
     this.logger.info('every registry finished its first sync');
-    for (const l of this.syncedListeners.splice(0)) l();
+    this.store.markComplete();
   }
 
   private applyServices(
@@ -159,7 +154,7 @@ export class Pipeline {
       } catch (err) {
         // One malformed service must not cost the others their update: keep its previous state.
         state.badInput++;
-        this.metrics.badInput.inc({ registry: state.identity.name, type: state.identity.type });
+        this.telemetry.registryBadInput({ registry: state.identity.name, type: state.identity.type });
         this.logger.error(
           { registry: state.identity.name, service: String(service.name), err },
           'service could not be converted; its previous state is kept',
@@ -196,7 +191,7 @@ export class Pipeline {
       this.owners.delete(svc.ownerId);
     }
     if (upserts.length > 0 || removes.length > 0) state.lastChangeAt = Date.now();
-    this.metrics.registryServices.set(
+    this.telemetry.registryServices(
       { registry: state.identity.name, type: state.identity.type },
       state.services.size,
     );
@@ -219,7 +214,7 @@ export class Pipeline {
   }
 
   private reconcile(keys: Set<string>): void {
-    const upserts = new Map<ResourceKind, EncodedResource[]>();
+    const upserts = new Map<ResourceKind, IstioResource[]>();
     const removes = new Map<ResourceKind, string[]>();
     for (const key of [...keys].sort()) {
       const kind = key.slice(0, key.indexOf('|')) as ResourceKind;
@@ -229,7 +224,7 @@ export class Pipeline {
       const desired = owner?.service.resources.get(key);
       if (desired) {
         const list = upserts.get(kind) ?? [];
-        list.push(encodeResource(desired));
+        list.push(desired);
         upserts.set(kind, list);
         this.noteConflicts(key);
       } else {
@@ -240,11 +235,9 @@ export class Pipeline {
     }
     for (const kind of new Set([...upserts.keys(), ...removes.keys()])) {
       const change = this.store.apply(kind, upserts.get(kind) ?? [], removes.get(kind) ?? []);
-      const added = change.changed.length;
-      if (added > 0) this.metrics.resourceUpdates.inc({ kind, op: 'upsert' }, added);
-      if (change.removed.length > 0)
-        this.metrics.resourceUpdates.inc({ kind, op: 'delete' }, change.removed.length);
-      this.metrics.resources.set({ kind }, this.store.kind(kind).size);
+      this.telemetry.resourceUpdates(kind, 'upsert', change.changed.length);
+      this.telemetry.resourceUpdates(kind, 'delete', change.removed.length);
+      this.telemetry.resourceCount(kind, this.store.kind(kind).size);
     }
   }
 
@@ -263,7 +256,7 @@ export class Pipeline {
       }
       if (o.service.conflicts.get(key) === owners[0]) return;
       o.service.conflicts.set(key, owners[0]!);
-      this.metrics.convertWarnings.inc({ registry: o.registry.identity.name, code: 'NAME_CONFLICT' });
+      this.telemetry.convertWarning(o.registry.identity.name, 'NAME_CONFLICT');
       this.logger.warn(
         { registry: o.registry.identity.name, service: o.service.name, resource: key, servedFrom: owners[0] },
         'name conflict: another service produces the same resource; that one is served, this one is not',
@@ -276,7 +269,7 @@ export class Pipeline {
     const fresh = warnings.filter((w) => !before.has(`${w.code} ${w.message}`));
     svc.warnings = warnings;
     if (fresh.length === 0) return;
-    for (const w of fresh) this.metrics.convertWarnings.inc({ registry: state.identity.name, code: w.code });
+    for (const w of fresh) this.telemetry.convertWarning(state.identity.name, w.code);
     this.logger.warn(
       {
         registry: state.identity.name,

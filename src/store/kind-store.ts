@@ -1,21 +1,9 @@
-import type { ResourceKind } from '../model/istio.js';
-import { encodeDeltaResource, type EncodedResource } from '../mcp/encode.js';
+import { encodeDeltaResource, encodeResource, type EncodedResource } from '../codec/resource-codec.js';
+import type { SotwBody } from '../codec/responses.js';
+import type { IstioResource, ResourceKind } from '../model/istio.js';
+import type { KindChange, KindView } from './view.js';
 import { SetHash } from './set-hash.js';
 import { SortedKeys } from './sorted-keys.js';
-
-export interface KindChange {
-  readonly kind: ResourceKind;
-  /** Keys added or whose version changed. */
-  readonly changed: readonly string[];
-  /** Keys that no longer exist. */
-  readonly removed: readonly string[];
-}
-
-/** The repeated `resources` fields of a SotW response, in name order, not yet copied together. */
-export interface SotwBody {
-  readonly parts: readonly Buffer[];
-  readonly length: number;
-}
 
 interface Entry {
   readonly encoded: EncodedResource;
@@ -24,10 +12,11 @@ interface Entry {
 }
 
 /**
- * All resources of one kind, pre-encoded. `apply` diffs by version, so an
- * unchanged resource costs a map lookup and is never reported as changed.
+ * All resources of one kind, encoded once on the way in. `apply` diffs by
+ * version (a content hash), so an unchanged resource is never reported as
+ * changed and never re-sent.
  */
-export class KindStore {
+export class KindStore implements KindView {
   private readonly entries = new Map<string, Entry>();
   private readonly order = new SortedKeys();
   private readonly hash = new SetHash();
@@ -35,10 +24,11 @@ export class KindStore {
 
   constructor(readonly kind: ResourceKind) {}
 
-  apply(upserts: readonly EncodedResource[], removes: readonly string[]): KindChange {
+  apply(upserts: readonly IstioResource[], removes: readonly string[]): KindChange {
     const changed: string[] = [];
     const removed: string[] = [];
-    for (const r of upserts) {
+    for (const resource of upserts) {
+      const r = encodeResource(resource);
       const old = this.entries.get(r.key);
       if (old?.encoded.version === r.version) continue;
       if (old) this.hash.toggle(r.key, old.encoded.version);

@@ -1,6 +1,6 @@
 /** Assertions shared by the istiod end-to-end suites. */
 import assert from 'node:assert/strict';
-import { istiodTypeUrls, MESH_CONFIG_TYPE_URL } from '../../src/mcp/type-urls.js';
+import { istiodTypeUrls, MESH_CONFIG_TYPE_URL } from '../../src/codec/type-urls.js';
 import { BridgeProcess, type BridgeProcessOptions, type DebugClient } from '../support/bridge-process.js';
 import {
   addressesOf,

@@ -1,12 +1,11 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { Metrics } from '../../src/admin/metrics.js';
-import { encodeResource } from '../../src/mcp/encode.js';
-import { protoTypes } from '../../src/mcp/proto.js';
+import { protoTypes } from '../../src/codec/proto.js';
 import { DeltaStream } from '../../src/mcp/delta-stream.js';
 import type { DeltaDiscoveryRequestMsg, DiscoveryRequestMsg } from '../../src/mcp/service-def.js';
 import { SotwStream } from '../../src/mcp/sotw-stream.js';
 import { ResourceStore } from '../../src/store/resource-store.js';
+import { noTelemetry } from '../../src/telemetry/telemetry.js';
 import { serviceEntry } from '../support/ads.js';
 import { silentLogger } from '../support/bridge.js';
 import { FakeCall } from '../support/fake-call.js';
@@ -15,7 +14,8 @@ const SE = 'networking.istio.io/v1/ServiceEntry';
 
 function open(store: ResourceStore): { call: FakeCall<DiscoveryRequestMsg>; stream: SotwStream } {
   const call = new FakeCall<DiscoveryRequestMsg>();
-  const host = { store, metrics: new Metrics(), logger: silentLogger, gateOpen: () => true };
+  store.markComplete();
+  const host = { store, telemetry: noTelemetry, logger: silentLogger };
   const stream = new SotwStream(call.asCall(), host, () => {});
   call.request({ typeUrl: SE, responseNonce: 'x', versionInfo: '', resourceNames: [] });
   return { call, stream };
@@ -31,7 +31,7 @@ describe('SotW write backpressure', () => {
     const fast = open(store);
     slow.call.full = true;
     for (let i = 1; i <= 3; i++) {
-      store.apply('ServiceEntry', [encodeResource(serviceEntry(`s${i}`))], []);
+      store.apply('ServiceEntry', [serviceEntry(`s${i}`)], []);
       const push = { names: new Set([`ns/s${i}`]), since: performance.now() };
       slow.stream.onChange('ServiceEntry', push);
       fast.stream.onChange('ServiceEntry', push);
@@ -47,9 +47,10 @@ describe('SotW write backpressure', () => {
 describe('Delta write backpressure', () => {
   test('changes made while the socket is full are sent once, as one response with the newest versions, on drain', () => {
     const store = new ResourceStore();
-    store.apply('ServiceEntry', [encodeResource(serviceEntry('a'))], []);
+    store.apply('ServiceEntry', [serviceEntry('a')], []);
     const call = new FakeCall<DeltaDiscoveryRequestMsg>();
-    const host = { store, metrics: new Metrics(), logger: silentLogger, gateOpen: () => true };
+    store.markComplete();
+    const host = { store, telemetry: noTelemetry, logger: silentLogger };
     const stream = new DeltaStream(call.asCall(), host, () => {});
     call.request({
       typeUrl: SE,
@@ -62,13 +63,9 @@ describe('Delta write backpressure', () => {
     call.full = true;
     const change = (names: string[]): void =>
       stream.onChange('ServiceEntry', { names: new Set(names), since: performance.now() });
-    store.apply('ServiceEntry', [encodeResource(serviceEntry('a', '10.9.9.1'))], []);
+    store.apply('ServiceEntry', [serviceEntry('a', '10.9.9.1')], []);
     change(['ns/a']); // written, fills the socket
-    store.apply(
-      'ServiceEntry',
-      [encodeResource(serviceEntry('a', '10.9.9.2')), encodeResource(serviceEntry('b'))],
-      [],
-    );
+    store.apply('ServiceEntry', [serviceEntry('a', '10.9.9.2'), serviceEntry('b')], []);
     change(['ns/a', 'ns/b']);
     store.apply('ServiceEntry', [], ['ns/b']);
     change(['ns/b']);

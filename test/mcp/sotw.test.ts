@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { istiodLikeNode, openSotw } from '../../src/mcp/client.js';
-import { decodeMcpResource } from '../../src/mcp/decode.js';
+import { decodeMcpResource } from '../../src/codec/decode.js';
 import { adsTestContext, metricValue, type AdsFixture } from '../support/ads.js';
 
 const SE_V1 = 'networking.istio.io/v1/ServiceEntry';
@@ -188,7 +188,7 @@ describe('SotW ADS', () => {
     assert.equal(first.typeUrl, 'networking.istio.io/v1/Gateway');
     assert.ok(await s.silentFor(200), 'ServiceEntry must wait for the sync');
     assert.equal(fx.server.clients()[0]!.watches.find((w) => w.typeUrl === SE_V1)!.waitingForSync, true);
-    fx.server.openGate();
+    fx.store.markComplete();
     const se = await s.next();
     assert.equal(se.typeUrl, SE_V1);
     assert.deepEqual(names(se), ['ns/a']);

@@ -1,12 +1,12 @@
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { after, before, describe, test } from 'node:test';
-import { Metrics } from '../../src/admin/metrics.js';
 import { BridgeError } from '../../src/errors.js';
 import { openSotw, type ClientTls } from '../../src/mcp/client.js';
 import { AdsServer } from '../../src/mcp/server.js';
 import { xdsServerCredentials } from '../../src/mcp/tls.js';
 import { ResourceStore } from '../../src/store/resource-store.js';
+import { noTelemetry } from '../../src/telemetry/telemetry.js';
 import { silentLogger } from '../support/bridge.js';
 import { makeTestPki, type TestPki } from '../support/certs.js';
 
@@ -36,13 +36,14 @@ describe('xDS over TLS', () => {
   });
 
   async function start(tls: Parameters<typeof xdsServerCredentials>[0]): Promise<string> {
-    const server = new AdsServer(new ResourceStore(), new Metrics(), silentLogger, {
+    const store = new ResourceStore();
+    store.markComplete();
+    const server = new AdsServer(store, noTelemetry, silentLogger, {
       debounceMs: 0,
       maxDelayMs: 100,
       delta: true,
     });
     servers.push(server);
-    server.openGate();
     const port = await server.listen('127.0.0.1:0', xdsServerCredentials(tls, pki.dir));
     return `127.0.0.1:${port}`;
   }

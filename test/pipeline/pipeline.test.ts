@@ -1,11 +1,10 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { Metrics } from '../../src/admin/metrics.js';
 import { Pipeline } from '../../src/pipeline/pipeline.js';
-import { serviceWarnings } from '../../src/pipeline/registry-state.js';
 import { metricValue } from '../support/ads.js';
 import { ResourceStore } from '../../src/store/resource-store.js';
-import type { KindChange } from '../../src/store/kind-store.js';
+import type { KindChange } from '../../src/store/view.js';
+import { PrometheusTelemetry } from '../../src/telemetry/prometheus.js';
 import type { RegistryService } from '../../src/model/registry.js';
 import { silentLogger } from '../support/bridge.js';
 
@@ -19,7 +18,7 @@ function setup() {
   const store = new ResourceStore();
   const changes: KindChange[] = [];
   store.onChange((c) => changes.push(c));
-  const metrics = new Metrics();
+  const metrics = new PrometheusTelemetry();
   const pipeline = new Pipeline(store, 'serviceentry', metrics, silentLogger);
   return { store, changes, pipeline, metrics };
 }
@@ -55,24 +54,24 @@ describe('Pipeline', () => {
     assert.equal(served().annotations['registry-bridge.io/registry-type'], 'file');
     assert.equal(served().labels['registry-bridge.io/registry'], 'one');
     assert.equal(pipeline.conflicts().length, 1);
-    const loser = pipeline.registryStates()[1]!.services.get('a')!;
-    assert.ok(serviceWarnings(loser).some((w) => w.code === 'NAME_CONFLICT'));
+    const loserWarnings = () => pipeline.status()[1]!.warnings.flatMap((s) => s.warnings);
+    assert.ok(loserWarnings().some((w) => w.code === 'NAME_CONFLICT'));
     // re-sending the losing service unchanged does not count the conflict again
     for (let i = 0; i < 3; i++) second.upsert(svc('a', '10.0.0.2'));
     assert.equal(await metricValue(metrics, 'irb_convert_warnings_total', { code: 'NAME_CONFLICT' }), 1);
     first.remove('a');
     assert.equal(served().labels['registry-bridge.io/registry'], 'two');
     assert.equal(pipeline.conflicts().length, 0);
-    assert.equal(serviceWarnings(loser).length, 0, 'the former loser, now served, carries no conflict');
+    assert.equal(loserWarnings().length, 0, 'the former loser, now served, carries no conflict');
   });
 
-  test('all-synced fires only when every registry has synced', () => {
-    const { pipeline } = setup();
+  test('the store is marked complete only when every registry has synced, and only once', () => {
+    const { pipeline, store } = setup();
     const a = pipeline.attach({ name: 'a', type: 'file', namespace: 'ns' });
     const b = pipeline.attach({ name: 'b', type: 'file', namespace: 'ns' });
     pipeline.seal();
     let fired = 0;
-    pipeline.onAllSynced(() => fired++);
+    store.onComplete(() => fired++);
     a.synced();
     assert.equal(fired, 0);
     b.synced();
@@ -81,9 +80,9 @@ describe('Pipeline', () => {
   });
 
   test('a registry that syncs before the others are attached does not count as all synced', () => {
-    const { pipeline } = setup();
+    const { pipeline, store } = setup();
     let fired = 0;
-    pipeline.onAllSynced(() => fired++);
+    store.onComplete(() => fired++);
     const a = pipeline.attach({ name: 'a', type: 'file', namespace: 'ns' });
     a.synced();
     assert.equal(fired, 0, 'not sealed yet: more registries may follow');

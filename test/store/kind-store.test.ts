@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { encodeResource } from '../../src/mcp/encode.js';
+import { encodeResource } from '../../src/codec/resource-codec.js';
 import type { ServiceEntryResource } from '../../src/model/istio.js';
 import { KindStore } from '../../src/store/kind-store.js';
 
@@ -22,25 +22,25 @@ const entry = (name: string, address = '10.0.0.1'): ServiceEntryResource => ({
 describe('KindStore', () => {
   test('an unchanged resource is not reported as changed and keeps its version', () => {
     const s = new KindStore('ServiceEntry');
-    assert.deepEqual(s.apply([encodeResource(entry('a'))], []).changed, ['ns/a']);
+    assert.deepEqual(s.apply([entry('a')], []).changed, ['ns/a']);
     const v = s.version();
-    assert.deepEqual(s.apply([encodeResource(entry('a'))], []).changed, []);
+    assert.deepEqual(s.apply([entry('a')], []).changed, []);
     assert.equal(s.version(), v);
   });
 
   test('a changed resource gets a new version and changes the kind version', () => {
     const s = new KindStore('ServiceEntry');
-    s.apply([encodeResource(entry('a')), encodeResource(entry('b'))], []);
+    s.apply([entry('a'), entry('b')], []);
     const before = s.get('ns/b')!.version;
     const kindBefore = s.version();
-    assert.deepEqual(s.apply([encodeResource(entry('a', '10.0.0.9'))], []).changed, ['ns/a']);
+    assert.deepEqual(s.apply([entry('a', '10.0.0.9')], []).changed, ['ns/a']);
     assert.equal(s.get('ns/b')!.version, before);
     assert.notEqual(s.version(), kindBefore);
   });
 
   test('removing a resource reports it once; removing an unknown one is a no-op', () => {
     const s = new KindStore('ServiceEntry');
-    s.apply([encodeResource(entry('a'))], []);
+    s.apply([entry('a')], []);
     assert.deepEqual(s.apply([], ['ns/a', 'ns/zz']).removed, ['ns/a']);
     assert.deepEqual(s.apply([], ['ns/a']).removed, []);
     assert.equal(s.size, 0);
@@ -51,12 +51,12 @@ describe('KindStore', () => {
     const s1 = new KindStore('ServiceEntry');
     const s2 = new KindStore('ServiceEntry');
     s1.apply(
-      names.map((n) => encodeResource(entry(n))),
+      names.map((n) => entry(n)),
       [],
     );
-    for (const n of [...names].reverse()) s2.apply([encodeResource(entry(n))], []);
+    for (const n of [...names].reverse()) s2.apply([entry(n)], []);
     // and a detour: add then remove an extra resource
-    s2.apply([encodeResource(entry('extra'))], []);
+    s2.apply([entry('extra')], []);
     s2.apply([], ['ns/extra']);
     assert.equal(s1.version(), s2.version());
     assert.ok(Buffer.concat(s1.sotwBody().parts).equals(Buffer.concat(s2.sotwBody().parts)));
@@ -65,7 +65,7 @@ describe('KindStore', () => {
 
   test('the SotW body lists resources sorted by name', () => {
     const s = new KindStore('ServiceEntry');
-    s.apply([encodeResource(entry('c')), encodeResource(entry('a')), encodeResource(entry('b'))], []);
+    s.apply([entry('c'), entry('a'), entry('b')], []);
     assert.deepEqual(s.keys(), ['ns/a', 'ns/b', 'ns/c']);
   });
 

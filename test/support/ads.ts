@@ -1,9 +1,9 @@
 import { afterEach } from 'node:test';
-import { Metrics } from '../../src/admin/metrics.js';
-import { encodeResource } from '../../src/mcp/encode.js';
 import { AdsServer } from '../../src/mcp/server.js';
 import type { ServiceEntryResource } from '../../src/model/istio.js';
 import { ResourceStore } from '../../src/store/resource-store.js';
+import { PrometheusTelemetry } from '../../src/telemetry/prometheus.js';
+import type { MetricsSnapshot } from '../../src/telemetry/telemetry.js';
 import { silentLogger } from './bridge.js';
 
 export function serviceEntry(name: string, address = '10.0.0.1', namespace = 'ns'): ServiceEntryResource {
@@ -26,7 +26,7 @@ export function serviceEntry(name: string, address = '10.0.0.1', namespace = 'ns
 export interface AdsFixture {
   store: ResourceStore;
   server: AdsServer;
-  metrics: Metrics;
+  metrics: PrometheusTelemetry;
   address: string;
   put(name: string, address?: string): void;
   del(name: string): void;
@@ -38,39 +38,47 @@ export async function startAds(
   opts: { gate?: boolean; debounceMs?: number; maxDelayMs?: number } = {},
 ): Promise<AdsFixture> {
   const store = new ResourceStore();
-  const metrics = new Metrics();
+  const metrics = new PrometheusTelemetry();
   const server = new AdsServer(store, metrics, silentLogger, {
     debounceMs: opts.debounceMs ?? 0,
     maxDelayMs: opts.maxDelayMs ?? 1000,
     delta: true,
   });
   const port = await server.listen('127.0.0.1:0');
-  if (opts.gate !== false) server.openGate();
+  if (opts.gate !== false) store.markComplete();
   return {
     store,
     server,
     metrics,
     address: `127.0.0.1:${port}`,
-    put: (name, address) =>
-      void store.apply('ServiceEntry', [encodeResource(serviceEntry(name, address))], []),
+    put: (name, address) => void store.apply('ServiceEntry', [serviceEntry(name, address)], []),
     del: (name) => void store.apply('ServiceEntry', [], [`ns/${name}`]),
     close: () => server.close(500),
   };
 }
 
+/** Sums the samples of one metric (matching `labels`) in the exposition text the admin port serves. */
 export async function metricValue(
-  metrics: Metrics,
+  metrics: MetricsSnapshot,
   name: string,
   labels: Record<string, string> = {},
 ): Promise<number> {
-  const metric = metrics.registry.getSingleMetric(name);
-  if (!metric) throw new Error(`no metric ${name}`);
-  const { values } = await metric.get();
-  return values
-    .filter((v) =>
-      Object.entries(labels).every(([k, val]) => (v.labels as Record<string, unknown>)[k] === val),
-    )
-    .reduce((sum, v) => sum + v.value, 0);
+  const text = await metrics.render();
+  if (!text.includes(`# TYPE ${name} `)) throw new Error(`no metric ${name}`);
+  let sum = 0;
+  for (const line of text.split('\n')) {
+    const m = /^([a-zA-Z_:][a-zA-Z0-9_:]*)(?:\{(.*)\})? (\S+)$/.exec(line);
+    if (!m || m[1] !== name) continue;
+    const got = new Map<string, string>();
+    for (const pair of (m[2] ?? '').matchAll(/([a-zA-Z_][a-zA-Z0-9_]*)="((?:[^"\\]|\\.)*)"/g)) {
+      got.set(
+        pair[1]!,
+        pair[2]!.replace(/\\(.)/g, (_all, c: string) => (c === 'n' ? '\n' : c)),
+      );
+    }
+    if (Object.entries(labels).every(([k, v]) => got.get(k) === v)) sum += Number(m[3]);
+  }
+  return sum;
 }
 
 /**

@@ -2,7 +2,8 @@ import { createHash } from 'node:crypto';
 import type { IstioResource } from '../model/istio.js';
 import { resourceKey } from '../model/istio.js';
 import { protoTypes } from './proto.js';
-import { BODY_TYPE, MCP_RESOURCE_TYPE } from './type-urls.js';
+import { bodyTypeUrl } from './kinds.js';
+import { MCP_RESOURCE_TYPE } from './type-urls.js';
 import { bytesField, encodeAny, stringField } from './wire.js';
 
 /** A resource as the store keeps it: encoded once, versioned by content. */
@@ -24,7 +25,7 @@ export interface EncodedResource {
  */
 export function encodeResource(resource: IstioResource): EncodedResource {
   const t = protoTypes();
-  const bodyType = resource.kind === 'ServiceEntry' ? t.ServiceEntry : t.WorkloadEntry;
+  const bodyType = t.body(resource.kind);
   const body = bodyType.encode(bodyType.fromObject(resource.spec)).finish();
   const key = resourceKey(resource);
   // The version hashes everything istiod stores (kind, name, labels and annotations,
@@ -45,7 +46,7 @@ export function encodeResource(resource: IstioResource): EncodedResource {
         labels: resource.labels,
         annotations: resource.annotations,
       },
-      body: { type_url: BODY_TYPE[resource.kind], value: body },
+      body: { type_url: bodyTypeUrl(resource.kind), value: body },
     }),
   ).finish();
   const any = encodeAny(MCP_RESOURCE_TYPE, versioned);

@@ -1,16 +1,8 @@
 import type { ResourceKind } from '../model/istio.js';
+import { SERVED_KIND_DEFS, servedTypeUrls } from './kinds.js';
 
 export const MCP_RESOURCE_TYPE = 'type.googleapis.com/istio.mcp.v1alpha1.Resource';
 export const MESH_CONFIG_TYPE_URL = 'core/v1alpha1/MeshConfig';
-
-/** The body's proto name is always v1alpha3, whatever version the type URL asks for. */
-export const BODY_TYPE: Readonly<Record<ResourceKind, string>> = {
-  ServiceEntry: 'type.googleapis.com/istio.networking.v1alpha3.ServiceEntry',
-  WorkloadEntry: 'type.googleapis.com/istio.networking.v1alpha3.WorkloadEntry',
-};
-
-export const SERVED_KINDS: readonly ResourceKind[] = ['ServiceEntry', 'WorkloadEntry'];
-const NETWORKING_VERSIONS = new Set(['v1alpha3', 'v1beta1', 'v1']);
 
 /**
  * The kind a type URL asks for, when the bridge serves it. Every group
@@ -19,10 +11,10 @@ const NETWORKING_VERSIONS = new Set(['v1alpha3', 'v1beta1', 'v1']);
  */
 export function servedKind(typeUrl: string): ResourceKind | undefined {
   const parts = typeUrl.split('/');
-  if (parts.length !== 3 || parts[0] !== 'networking.istio.io' || !NETWORKING_VERSIONS.has(parts[1]!)) {
-    return undefined;
-  }
-  return SERVED_KINDS.find((k) => k === parts[2]);
+  if (parts.length !== 3) return undefined;
+  const def = SERVED_KIND_DEFS.find((d) => d.kind === parts[2]);
+  if (!def || def.group !== parts[0] || !def.versions.includes(parts[1]!)) return undefined;
+  return def.kind;
 }
 
 /** Istio kinds istiod's config-source client asks for, by release line (see the protocol reference). */
@@ -74,7 +66,7 @@ const KNOWN_TYPE_URLS = new Set<string>([
   MESH_CONFIG_TYPE_URL,
   ...istiodTypeUrls('1.20'),
   ...istiodTypeUrls('1.30'),
-  ...SERVED_KINDS.flatMap((k) => [...NETWORKING_VERSIONS].map((v) => `networking.istio.io/${v}/${k}`)),
+  ...servedTypeUrls(),
 ]);
 
 /**

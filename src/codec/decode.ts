@@ -1,6 +1,7 @@
-import type { IstioResource, ResourceKind } from '../model/istio.js';
+import type { IstioResource } from '../model/istio.js';
 import { protoTypes } from './proto.js';
-import { BODY_TYPE, MCP_RESOURCE_TYPE } from './type-urls.js';
+import { bodyTypeUrl, SERVED_KINDS } from './kinds.js';
+import { MCP_RESOURCE_TYPE } from './type-urls.js';
 
 export interface AnyMsg {
   type_url: string;
@@ -40,9 +41,9 @@ export function decodeMcpResource(any: AnyMsg): DecodedResource | { error: strin
   const name = obj.metadata?.name ?? '';
   const parts = name.split('/');
   if (parts.length !== 2) return { error: `invalid name "${name}"` };
-  const kind = (Object.keys(BODY_TYPE) as ResourceKind[]).find((k) => BODY_TYPE[k] === obj.body?.type_url);
+  const kind = SERVED_KINDS.find((k) => bodyTypeUrl(k) === obj.body?.type_url);
   if (!kind) return { error: `unknown body type ${obj.body?.type_url ?? '(none)'}` };
-  const bodyType = kind === 'ServiceEntry' ? t.ServiceEntry : t.WorkloadEntry;
+  const bodyType = t.body(kind);
   const spec = bodyType.toObject(bodyType.decode(obj.body!.value!), {
     longs: Number,
     enums: String,

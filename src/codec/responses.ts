@@ -1,5 +1,10 @@
-import type { SotwBody } from '../store/kind-store.js';
 import { bytesField, stringField } from './wire.js';
+
+/** The repeated `resources` fields of a SotW response, in name order, not yet copied together. */
+export interface SotwBody {
+  readonly parts: readonly Buffer[];
+  readonly length: number;
+}
 
 const EMPTY_BODY: SotwBody = { parts: [], length: 0 };
 

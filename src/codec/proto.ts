@@ -2,6 +2,8 @@ import { existsSync } from 'node:fs';
 import { dirname, isAbsolute, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import protobuf from 'protobufjs';
+import type { ResourceKind } from '../model/istio.js';
+import { SERVED_KIND_DEFS } from './kinds.js';
 
 /** The repository's proto/ folder, found from this file in src/ or dist/src/. */
 export function protoDir(): string {
@@ -17,7 +19,7 @@ export function protoDir(): string {
 const FILES = [
   'envoy/service/discovery/v3/ads.proto',
   'istio/mcp/v1alpha1/resource.proto',
-  'istio/networking/v1alpha3/service_entry.proto',
+  ...SERVED_KIND_DEFS.map((d) => d.protoFile),
 ];
 
 export interface ProtoTypes {
@@ -29,8 +31,8 @@ export interface ProtoTypes {
   readonly Resource: protobuf.Type;
   readonly McpResource: protobuf.Type;
   readonly Any: protobuf.Type;
-  readonly ServiceEntry: protobuf.Type;
-  readonly WorkloadEntry: protobuf.Type;
+  /** The body message of a served kind. */
+  body(kind: ResourceKind): protobuf.Type;
 }
 
 let cached: ProtoTypes | undefined;
@@ -47,6 +49,7 @@ export function protoTypes(): ProtoTypes {
   root.loadSync(FILES.map((f) => join(dir, f)));
   root.resolveAll();
   const t = (name: string): protobuf.Type => root.lookupType(name);
+  const bodies = new Map(SERVED_KIND_DEFS.map((d) => [d.kind, t(d.bodyMessage)]));
   cached = {
     root,
     DiscoveryRequest: t('envoy.service.discovery.v3.DiscoveryRequest'),
@@ -56,8 +59,7 @@ export function protoTypes(): ProtoTypes {
     Resource: t('envoy.service.discovery.v3.Resource'),
     McpResource: t('istio.mcp.v1alpha1.Resource'),
     Any: t('google.protobuf.Any'),
-    ServiceEntry: t('istio.networking.v1alpha3.ServiceEntry'),
-    WorkloadEntry: t('istio.networking.v1alpha3.WorkloadEntry'),
+    body: (kind) => bodies.get(kind)!,
   };
   return cached;
 }

@@ -1,0 +1,180 @@
+import { Counter, Gauge, Histogram, Registry } from 'prom-client';
+import type { MetricsSnapshot, RegistryLabels, Telemetry, XdsMode } from './telemetry.js';
+
+/**
+ * The Telemetry interface on prom-client: every metric the bridge exports, on
+ * a registry of its own (so tests can make several).
+ */
+export class PrometheusTelemetry implements Telemetry, MetricsSnapshot {
+  private readonly registry = new Registry();
+  /** Registry (by `registry\0type`) -> stale since (epoch ms), read at scrape time. */
+  private readonly staleSince = new Map<string, { labels: RegistryLabels; since: number | undefined }>();
+
+  private readonly pushes = new Counter({
+    name: 'irb_xds_pushes_total',
+    help: 'Responses sent to xDS clients',
+    labelNames: ['type_url', 'mode'] as const,
+    registers: [this.registry],
+  });
+  private readonly pushBytes = new Counter({
+    name: 'irb_xds_push_bytes_total',
+    help: 'Bytes of responses sent to xDS clients',
+    labelNames: ['type_url', 'mode'] as const,
+    registers: [this.registry],
+  });
+  private readonly pushLatency = new Histogram({
+    name: 'irb_xds_push_latency_seconds',
+    help: 'From a store change to the response being written, including the debounce window',
+    buckets: [0.001, 0.005, 0.01, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
+    registers: [this.registry],
+  });
+  private readonly requests = new Counter({
+    name: 'irb_xds_requests_total',
+    help: 'Requests received, by outcome (subscribe, ack, nack, stale)',
+    labelNames: ['type_url', 'mode', 'outcome'] as const,
+    registers: [this.registry],
+  });
+  private readonly nacks = new Counter({
+    name: 'irb_xds_nacks_total',
+    help: 'NACKs (requests with error_detail) received',
+    labelNames: ['type_url', 'mode'] as const,
+    registers: [this.registry],
+  });
+  private readonly clients = new Gauge({
+    name: 'irb_xds_clients',
+    help: 'Connected xDS streams',
+    labelNames: ['mode'] as const,
+    registers: [this.registry],
+  });
+  private readonly resources = new Gauge({
+    name: 'irb_resources',
+    help: 'Resources served, by kind',
+    labelNames: ['kind'] as const,
+    registers: [this.registry],
+  });
+  private readonly registrySyncedGauge = new Gauge({
+    name: 'irb_registry_synced',
+    help: '1 once the registry finished its first sync',
+    labelNames: ['registry', 'type'] as const,
+    registers: [this.registry],
+  });
+  private readonly registryStaleGauge = new Gauge({
+    name: 'irb_registry_stale',
+    help: '1 while the registry cannot be reached and its last known state is served',
+    labelNames: ['registry', 'type'] as const,
+    registers: [this.registry],
+  });
+  private readonly registryStaleSeconds = new Gauge({
+    name: 'irb_registry_stale_seconds',
+    help: 'Seconds since the registry became unreachable (0 when reachable)',
+    labelNames: ['registry', 'type'] as const,
+    registers: [this.registry],
+    collect: () => this.collectStaleSeconds(),
+  });
+  private readonly registryErrors = new Counter({
+    name: 'irb_registry_errors_total',
+    help: 'Errors talking to the registry',
+    labelNames: ['registry', 'type'] as const,
+    registers: [this.registry],
+  });
+  private readonly registryServiceCount = new Gauge({
+    name: 'irb_registry_services',
+    help: 'Services currently known from the registry',
+    labelNames: ['registry', 'type'] as const,
+    registers: [this.registry],
+  });
+  private readonly badInput = new Counter({
+    name: 'irb_registry_bad_input_total',
+    help: 'Pieces of registry input that were skipped as invalid',
+    labelNames: ['registry', 'type'] as const,
+    registers: [this.registry],
+  });
+  private readonly convertWarnings = new Counter({
+    name: 'irb_convert_warnings_total',
+    help: 'Conversion warnings (mended labels, sanitised names, skipped instances, conflicts)',
+    labelNames: ['registry', 'code'] as const,
+    registers: [this.registry],
+  });
+  private readonly resourceUpdateCount = new Counter({
+    name: 'irb_resource_updates_total',
+    help: 'Resources whose version changed or that were added/removed',
+    labelNames: ['kind', 'op'] as const,
+    registers: [this.registry],
+  });
+
+  get contentType(): string {
+    return this.registry.contentType;
+  }
+
+  render(): Promise<string> {
+    return this.registry.metrics();
+  }
+
+  xdsRequest(typeUrl: string, mode: XdsMode, outcome: string): void {
+    this.requests.inc({ type_url: typeUrl, mode, outcome });
+  }
+
+  xdsNack(typeUrl: string, mode: XdsMode): void {
+    this.nacks.inc({ type_url: typeUrl, mode });
+  }
+
+  xdsPush(typeUrl: string, mode: XdsMode, bytes: number, latencySeconds: number | undefined): void {
+    this.pushes.inc({ type_url: typeUrl, mode });
+    this.pushBytes.inc({ type_url: typeUrl, mode }, bytes);
+    if (latencySeconds !== undefined) this.pushLatency.observe(latencySeconds);
+  }
+
+  xdsClients(mode: XdsMode, delta: 1 | -1): void {
+    this.clients.inc({ mode }, delta);
+  }
+
+  resourceCount(kind: string, count: number): void {
+    this.resources.set({ kind }, count);
+  }
+
+  resourceUpdates(kind: string, op: 'upsert' | 'delete', count: number): void {
+    if (count > 0) this.resourceUpdateCount.inc({ kind, op }, count);
+  }
+
+  registryAttached(r: RegistryLabels): void {
+    this.registrySyncedGauge.set(labels(r), 0);
+    this.registryStaleGauge.set(labels(r), 0);
+    this.staleSince.set(`${r.registry}\0${r.type}`, { labels: r, since: undefined });
+  }
+
+  registrySynced(r: RegistryLabels): void {
+    this.registrySyncedGauge.set(labels(r), 1);
+  }
+
+  registryStale(r: RegistryLabels, sinceMs: number | undefined): void {
+    this.registryStaleGauge.set(labels(r), sinceMs === undefined ? 0 : 1);
+    this.staleSince.set(`${r.registry}\0${r.type}`, { labels: r, since: sinceMs });
+  }
+
+  registryError(r: RegistryLabels): void {
+    this.registryErrors.inc(labels(r));
+  }
+
+  registryServices(r: RegistryLabels, count: number): void {
+    this.registryServiceCount.set(labels(r), count);
+  }
+
+  registryBadInput(r: RegistryLabels): void {
+    this.badInput.inc(labels(r));
+  }
+
+  convertWarning(registry: string, code: string): void {
+    this.convertWarnings.inc({ registry, code });
+  }
+
+  private collectStaleSeconds(): void {
+    const now = Date.now();
+    for (const { labels: r, since } of this.staleSince.values()) {
+      this.registryStaleSeconds.set(labels(r), since === undefined ? 0 : (now - since) / 1000);
+    }
+  }
+}
+
+function labels(r: RegistryLabels): { registry: string; type: string } {
+  return { registry: r.registry, type: r.type };
+}

@@ -1,0 +1,54 @@
+/**
+ * What the bridge records, in its own terms. The pipeline and the xDS server
+ * record into this interface; they never see the metrics library. The admin
+ * server reads a rendered snapshot (see MetricsSnapshot). Labels passed in are
+ * already bounded by the caller (type URLs through typeUrlLabel, registry
+ * names from the config).
+ */
+export type XdsMode = 'sotw' | 'delta';
+
+export interface RegistryLabels {
+  readonly registry: string;
+  readonly type: string;
+}
+
+export interface Telemetry {
+  xdsRequest(typeUrl: string, mode: XdsMode, outcome: string): void;
+  xdsNack(typeUrl: string, mode: XdsMode): void;
+  /** A response written; `latencySeconds` from the change that caused it, when there was one. */
+  xdsPush(typeUrl: string, mode: XdsMode, bytes: number, latencySeconds: number | undefined): void;
+  xdsClients(mode: XdsMode, delta: 1 | -1): void;
+  resourceCount(kind: string, count: number): void;
+  resourceUpdates(kind: string, op: 'upsert' | 'delete', count: number): void;
+  registryAttached(r: RegistryLabels): void;
+  registrySynced(r: RegistryLabels): void;
+  /** Stale since `sinceMs` (epoch ms), or reachable again (undefined). */
+  registryStale(r: RegistryLabels, sinceMs: number | undefined): void;
+  registryError(r: RegistryLabels): void;
+  registryServices(r: RegistryLabels, count: number): void;
+  registryBadInput(r: RegistryLabels): void;
+  convertWarning(registry: string, code: string): void;
+}
+
+/** Read side for the admin server: the metrics as exposition text. */
+export interface MetricsSnapshot {
+  readonly contentType: string;
+  render(): Promise<string>;
+}
+
+/** Records nothing: for tools and tests that have no metrics endpoint. */
+export const noTelemetry: Telemetry = {
+  xdsRequest: () => undefined,
+  xdsNack: () => undefined,
+  xdsPush: () => undefined,
+  xdsClients: () => undefined,
+  resourceCount: () => undefined,
+  resourceUpdates: () => undefined,
+  registryAttached: () => undefined,
+  registrySynced: () => undefined,
+  registryStale: () => undefined,
+  registryError: () => undefined,
+  registryServices: () => undefined,
+  registryBadInput: () => undefined,
+  convertWarning: () => undefined,
+};
