@@ -109,6 +109,12 @@ function visit(node, path) {
 }
 for (const node of [...folderEdges.keys()].sort()) if (!state.has(node)) visit(node, [node]);
 
+if (process.argv.includes('--graph')) {
+  for (const [from, tos] of [...folderEdges.entries()].sort()) {
+    process.stdout.write(`${from} -> ${[...tos].sort().join(', ')}\n`);
+  }
+}
+
 if (problems.length > 0) {
   process.stderr.write(`check-layers: ${problems.length} problem(s)\n${problems.map((p) => `  ${p}`).join('\n')}\n`);
   process.exit(1);
