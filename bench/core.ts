@@ -8,7 +8,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pino } from 'pino';
-import { adapterCatalog } from '../src/adapters/catalog.js';
+import { adapterCatalog } from '../src/adapters/catalog/catalog.js';
 import { Bridge } from '../src/bridge.js';
 import { parseConfig } from '../src/config/load.js';
 import { DeltaStream } from '../src/mcp/delta-stream.js';

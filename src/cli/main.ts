@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 import { readFileSync } from 'node:fs';
 import { Command, InvalidArgumentError, Option } from 'commander';
-import { adapterCatalog } from '../adapters/catalog.js';
+import { adapterCatalog } from '../adapters/catalog/catalog.js';
 import { Bridge } from '../bridge.js';
 import { parseDurationMs } from '../util/duration.js';
 import { loadConfigFile } from '../config/load.js';

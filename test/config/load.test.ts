@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { adapterCatalog } from '../../src/adapters/catalog.js';
+import { adapterCatalog } from '../../src/adapters/catalog/catalog.js';
 import { parseConfig } from '../../src/config/load.js';
 import { ConfigError } from '../../src/errors.js';
 

@@ -7,7 +7,7 @@
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
-import { adapterCatalog } from '../../src/adapters/catalog.js';
+import { adapterCatalog } from '../../src/adapters/catalog/catalog.js';
 import { BridgeProcess } from '../support/bridge-process.js';
 import { ConsulAgent, describeWithConsul, ttlCheck } from '../support/consul.js';
 import { addressesOf, describeWithIstio, endpointsOf, Istiod } from '../support/istiod.js';

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pino } from 'pino';
 import { stringify } from 'yaml';
-import { adapterCatalog } from '../../src/adapters/catalog.js';
+import { adapterCatalog } from '../../src/adapters/catalog/catalog.js';
 import { Bridge } from '../../src/bridge.js';
 import { parseConfig } from '../../src/config/load.js';
 

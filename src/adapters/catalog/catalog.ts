@@ -1,6 +1,6 @@
-import type { AdapterDefinition } from './definition.js';
-import { consulAdapter } from './consul/adapter.js';
-import { fileAdapter } from './file/adapter.js';
+import type { AdapterDefinition } from '../definition.js';
+import { consulAdapter } from '../consul/adapter.js';
+import { fileAdapter } from '../file/adapter.js';
 
 /** Every registry type the bridge knows. Adding one means adding it here; nothing else changes. */
 const definitions: readonly AdapterDefinition<unknown>[] = [fileAdapter, consulAdapter];
