@@ -52,7 +52,10 @@ const segments = (file) => relative(src, file).split(sep);
 function layerOf(file) {
   const top = segments(file)[0];
   const i = LAYERS.indexOf(top);
-  if (i < 0) throw new Error(`${relative(root, file)}: src/${top} is in no layer; add it to LAYERS and docs/architecture.md`);
+  if (i < 0)
+    throw new Error(
+      `${relative(root, file)}: src/${top} is in no layer; add it to LAYERS and docs/architecture.md`,
+    );
   return i;
 }
 
@@ -83,8 +86,10 @@ for (const file of files(src)) {
       const own = fs[1];
       const other = tsg[1];
       const shared = ADAPTER_SHARED.has(other);
-      if (own !== other && !shared && own !== 'catalog') problems.push(`${a} imports ${b}: a registry folder imports only the kit and the adapter interfaces`);
-      if (own === 'kit' && other !== 'kit' && !shared) problems.push(`${a} imports ${b}: the kit knows no registry`);
+      if (own !== other && !shared && own !== 'catalog')
+        problems.push(`${a} imports ${b}: a registry folder imports only the kit and the adapter interfaces`);
+      if (own === 'kit' && other !== 'kit' && !shared)
+        problems.push(`${a} imports ${b}: the kit knows no registry`);
     }
     if (tsg[0] === 'adapters' && ADAPTER_TOP.has(tsg[1]) && fs[0] === 'adapters' && fs[1] !== tsg[1]) {
       problems.push(`${a} imports ${b}: only the layers above adapters read the catalog`);
@@ -105,7 +110,9 @@ function visit(node, path) {
   state.set(node, 'open');
   for (const next of folderEdges.get(node) ?? []) {
     if (state.get(next) === 'open') {
-      problems.push(`folder cycle: ${[...path.slice(path.indexOf(next)), next].map((f) => `src/${f}`).join(' -> ')}`);
+      problems.push(
+        `folder cycle: ${[...path.slice(path.indexOf(next)), next].map((f) => `src/${f}`).join(' -> ')}`,
+      );
     } else if (!state.has(next)) visit(next, [...path, next]);
   }
   state.set(node, 'done');
@@ -119,7 +126,11 @@ if (process.argv.includes('--graph')) {
 }
 
 if (problems.length > 0) {
-  process.stderr.write(`check-layers: ${problems.length} problem(s)\n${problems.map((p) => `  ${p}`).join('\n')}\n`);
+  process.stderr.write(
+    `check-layers: ${problems.length} problem(s)\n${problems.map((p) => `  ${p}`).join('\n')}\n`,
+  );
   process.exit(1);
 }
-process.stdout.write(`check-layers: ${files(src).length} files in ${LAYERS.length} layers, no upward import, no folder cycle\n`);
+process.stdout.write(
+  `check-layers: ${files(src).length} files in ${LAYERS.length} layers, no upward import, no folder cycle\n`,
+);
