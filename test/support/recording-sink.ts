@@ -14,6 +14,8 @@ export class RecordingSink implements RegistrySink {
   readonly calls: SinkCall[] = [];
   readonly services = new Map<string, RegistryService>();
   isSynced = false;
+  /** What the sink held when `synced()` was first called. */
+  servicesAtFirstSync: ReadonlyMap<string, RegistryService> | undefined;
   isStale = false;
   lastError: Error | undefined;
   private waiters: (() => void)[] = [];
@@ -36,6 +38,7 @@ export class RecordingSink implements RegistrySink {
 
   synced(): void {
     this.isSynced = true;
+    this.servicesAtFirstSync ??= new Map(this.services);
     this.record({ op: 'synced', at: Date.now() });
   }
 
