@@ -1,8 +1,9 @@
 import { errorMessage } from '../../errors.js';
 import type { ConsulResponse } from './client.js';
-import { delay, type Backoff } from './backoff.js';
+import { AbortedError } from '../kit/aborted.js';
+import type { Backoff } from '../kit/backoff.js';
+import { delay, spaceFrom } from '../kit/delay.js';
 import { stepIndex } from './blocking-index.js';
-import { AbortedError } from './semaphore.js';
 
 /**
  * Shortest time between two requests of one watch whose answer did not move
@@ -66,10 +67,9 @@ export async function runBlockingLoop(o: BlockingLoopOptions): Promise<void> {
     index = step.next;
     o.backoff.reset();
     o.onOk();
-    const elapsed = Date.now() - started;
     // Only an answer that moved a blocking index forward skips the pause: an unchanged
     // index, a reset, or a missing header (next index 0: a non-blocking request) never does.
     if (step.changed && !step.reset && step.next > 1n && sent !== 0n) continue;
-    if (!(await delay(MIN_INTERVAL_MS - elapsed, signal))) return;
+    if (!(await spaceFrom(started, MIN_INTERVAL_MS, signal))) return;
   }
 }

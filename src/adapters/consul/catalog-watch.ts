@@ -1,9 +1,9 @@
 import { BridgeError } from '../../errors.js';
-import type { Backoff } from './backoff.js';
+import type { Backoff } from '../kit/backoff.js';
+import type { Gate } from '../kit/gate.js';
 import { runBlockingLoop } from './blocking-loop.js';
 import type { ConsulClient } from './client.js';
 import { knownDatacenters } from './datacenters.js';
-import type { Gate } from './gate.js';
 import type { QueryScope } from './query-scope.js';
 
 /** Service name → the union of its instances' tags, as /v1/catalog/services lists them. */

@@ -3,20 +3,14 @@ import https from 'node:https';
 import { createGunzip } from 'node:zlib';
 import type { Readable } from 'node:stream';
 import { BridgeError, errorMessage } from '../../errors.js';
-import { AbortedError } from './semaphore.js';
+import { AbortedError } from '../kit/aborted.js';
+import type { SecretSource } from '../kit/secret.js';
+import type { TlsMaterial } from '../kit/tls.js';
 
-export interface ConsulTls {
-  readonly ca?: Buffer;
-  readonly cert?: Buffer;
-  readonly key?: Buffer;
-  readonly rejectUnauthorized: boolean;
-}
+export type ConsulTls = TlsMaterial;
 
 /** Where the ACL token comes from; `reload` re-reads a tokenFile after a 403. */
-export interface TokenSource {
-  current(): string | undefined;
-  reload(): void;
-}
+export type TokenSource = SecretSource;
 
 export interface ConsulClientOptions {
   readonly address: string;

@@ -1,14 +1,8 @@
 import { toDns1123Label as toDnsLabel } from '../../convert/naming.js';
+import { renderHost } from '../kit/host-template.js';
 
-/** Placeholders a `hostTemplate` may use. */
+/** Placeholders a Consul `hostTemplate` may use. */
 export const HOST_PLACEHOLDERS = ['{service}', '{dc}'] as const;
-
-/** Names placeholders in a template that are not `{service}` or `{dc}`. */
-export function unknownPlaceholders(template: string): string[] {
-  return (template.match(/\{[^}]*\}/g) ?? []).filter(
-    (p) => !(HOST_PLACEHOLDERS as readonly string[]).includes(p),
-  );
-}
 
 /**
  * The host for a Consul service, after Consul's DNS names:
@@ -21,8 +15,15 @@ export function consulHost(
   localDc: string,
   template: string | undefined,
 ): string {
+  if (template !== undefined) {
+    return renderHost(
+      template,
+      new Map([
+        ['{service}', service],
+        ['{dc}', dc],
+      ]),
+    );
+  }
   const svc = toDnsLabel(service);
-  const dcLabel = toDnsLabel(dc);
-  if (template !== undefined) return template.replaceAll('{service}', svc).replaceAll('{dc}', dcLabel);
-  return dc === localDc ? `${svc}.service.consul` : `${svc}.service.${dcLabel}.consul`;
+  return dc === localDc ? `${svc}.service.consul` : `${svc}.service.${toDnsLabel(dc)}.consul`;
 }

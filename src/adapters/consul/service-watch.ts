@@ -1,10 +1,12 @@
 import { BridgeError } from '../../errors.js';
-import type { Backoff } from './backoff.js';
+import { AbortedError } from '../kit/aborted.js';
+import type { Backoff } from '../kit/backoff.js';
+import type { Gate } from '../kit/gate.js';
+import type { Semaphore } from '../kit/semaphore.js';
 import { runBlockingLoop } from './blocking-loop.js';
 import type { ConsulClient } from './client.js';
-import type { Gate } from './gate.js';
 import type { QueryScope } from './query-scope.js';
-import { AbortedError, sharedWaitMs, type Semaphore } from './semaphore.js';
+import { sharedWaitMs } from './semaphore.js';
 
 export interface ServiceWatchOptions {
   readonly client: ConsulClient;

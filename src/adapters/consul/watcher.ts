@@ -2,18 +2,21 @@ import { setMaxListeners } from 'node:events';
 import type { Logger } from 'pino';
 import type { RegistrySink } from '../adapter.js';
 import { errorMessage } from '../../errors.js';
-import { Backoff, delay } from './backoff.js';
+import { Backoff } from '../kit/backoff.js';
+import { delay } from '../kit/delay.js';
+import { FirstSync } from '../kit/first-sync.js';
+import { Gate } from '../kit/gate.js';
+import { NameFilter } from '../kit/name-filter.js';
+import { Semaphore } from '../kit/semaphore.js';
+import { ServiceEmitter } from '../kit/service-emitter.js';
+import { StaleTracker } from '../kit/stale-tracker.js';
 import { watchCatalog, type CatalogServices } from './catalog-watch.js';
 import type { ConsulClient } from './client.js';
 import { localDatacenter } from './datacenters.js';
-import { Gate } from './gate.js';
-import { NameFilter } from './glob.js';
 import { queryScope } from './query-scope.js';
-import { Semaphore } from './semaphore.js';
-import { ServiceEmitter } from './service-emitter.js';
 import { watchService } from './service-watch.js';
 import type { ConsulSettings } from './settings.js';
-import { StaleTracker } from './stale-tracker.js';
+import { CONSUL_ERROR_PRIORITY } from './errors.js';
 import { emptyService, serviceId, toRegistryService, type MappingOptions } from './to-service.js';
 
 export interface WatcherOptions {
@@ -38,7 +41,8 @@ export interface ConsulWatchStats {
 
 interface ServiceState {
   readonly abort: AbortController;
-  answered: boolean;
+  /** Marks the first answer (or the end of a watch that never answered) for the first sync. */
+  readonly settle: () => void;
   /** Issues already reported for the current state (reported again only when new). */
   reported: ReadonlySet<string>;
 }
@@ -48,7 +52,8 @@ interface DcState {
   readonly gate: Gate;
   readonly mapping: MappingOptions;
   readonly services: Map<string, ServiceState>;
-  catalogAnswered: boolean;
+  /** Marks the catalog's first answer for the first sync. */
+  readonly settleCatalog: () => void;
 }
 
 /**
@@ -67,15 +72,23 @@ export class ConsulWatcher {
   private readonly dcs = new Map<string, DcState>();
   private readonly running = new Set<Promise<void>>();
   private localDc: string | undefined;
-  private isSynced = false;
   /** Catalogs and services that have not answered once yet (first sync). */
-  private unanswered = 0;
+  private readonly firstSync: FirstSync;
 
   constructor(private readonly o: WatcherOptions) {
     const s = o.settings;
     setMaxListeners(0, this.abort.signal); // one listener per service watch
     this.slots = new Semaphore(s.maxConcurrentQueries);
-    this.stale = new StaleTracker(o.sink, o.logger);
+    this.stale = new StaleTracker({
+      sink: o.sink,
+      logger: o.logger,
+      label: 'consul',
+      priority: CONSUL_ERROR_PRIORITY,
+    });
+    this.firstSync = new FirstSync(() => {
+      this.o.logger.info({ services: this.watchedServices() }, 'consul: first sync complete');
+      this.o.sink.synced();
+    });
     this.emitter = new ServiceEmitter({
       sink: o.sink,
       graceMs: s.emptyGracePeriod,
@@ -104,7 +117,7 @@ export class ConsulWatcher {
       peakQueriesInFlight: this.slots.peak,
       queuedQueries: this.slots.waiting,
       pendingRemovals: this.emitter.pendingRemovals,
-      synced: this.isSynced,
+      synced: this.firstSync.synced,
       stale: this.stale.stale,
     };
   }
@@ -140,7 +153,7 @@ export class ConsulWatcher {
         name: dc,
         gate: new Gate(),
         services: new Map(),
-        catalogAnswered: false,
+        settleCatalog: this.firstSync.expect(),
         mapping: {
           datacenter: dc,
           localDatacenter: local,
@@ -152,7 +165,6 @@ export class ConsulWatcher {
         },
       };
       this.dcs.set(dc, state);
-      this.unanswered++;
       const source = `catalog/${dc}`;
       this.track(
         watchCatalog({
@@ -168,6 +180,7 @@ export class ConsulWatcher {
         }),
       );
     }
+    this.firstSync.arm();
   }
 
   private onCatalog(dc: DcState, services: CatalogServices): void {
@@ -178,11 +191,7 @@ export class ConsulWatcher {
     }
     for (const name of selected) if (!dc.services.has(name)) this.startService(dc, name);
     for (const name of [...dc.services.keys()]) if (!selected.has(name)) this.stopService(dc, name);
-    if (!dc.catalogAnswered) {
-      dc.catalogAnswered = true;
-      this.unanswered--;
-    }
-    this.checkSynced();
+    dc.settleCatalog();
   }
 
   private startService(dc: DcState, name: string): void {
@@ -192,9 +201,8 @@ export class ConsulWatcher {
     const onStop = (): void => abort.abort();
     parent.addEventListener('abort', onStop, { once: true });
     signal.addEventListener('abort', () => parent.removeEventListener('abort', onStop), { once: true });
-    const state: ServiceState = { abort, answered: false, reported: new Set() };
+    const state: ServiceState = { abort, settle: this.firstSync.expect(), reported: new Set() };
     dc.services.set(name, state);
-    this.unanswered++;
     const source = `service/${dc.name}/${name}`;
     this.o.logger.debug({ dc: dc.name, service: name }, 'consul: watching service');
     this.track(
@@ -220,10 +228,7 @@ export class ConsulWatcher {
     if (state === undefined) return;
     state.abort.abort();
     dc.services.delete(name);
-    if (!state.answered) {
-      this.unanswered--;
-      this.checkSynced();
-    }
+    state.settle();
     this.stale.drop(`service/${dc.name}/${name}`);
     this.o.logger.debug({ dc: dc.name, service: name }, 'consul: service left the catalog');
     this.emitter.vanish(emptyService(name, dc.mapping));
@@ -244,11 +249,7 @@ export class ConsulWatcher {
     state.reported = now;
     if (!result.proxyOnly) this.emitter.update(result.service, result.healthyCount);
     else if (this.emitter.has(serviceId(dc.name, name))) this.emitter.update(result.service, 0);
-    if (!state.answered) {
-      state.answered = true;
-      this.unanswered--;
-      this.checkSynced();
-    }
+    state.settle();
   }
 
   /**
@@ -267,14 +268,6 @@ export class ConsulWatcher {
     let n = 0;
     for (const dc of this.dcs.values()) n += dc.services.size;
     return n;
-  }
-
-  /** O(1) per answer: a counter of what has not answered yet, not a scan. */
-  private checkSynced(): void {
-    if (this.isSynced || this.localDc === undefined || this.unanswered > 0) return;
-    this.isSynced = true;
-    this.o.logger.info({ services: this.watchedServices() }, 'consul: first sync complete');
-    this.o.sink.synced();
   }
 
   private backoff(): Backoff {

@@ -28,6 +28,7 @@ export class FileAdapter implements RegistryAdapter {
   private ctx: AdapterContext | undefined;
   private reading: Promise<void> = Promise.resolve();
   private stopped = false;
+  private syncSent = false;
 
   constructor(
     readonly name: string,
@@ -107,7 +108,11 @@ export class FileAdapter implements RegistryAdapter {
     for (const p of parsed.problems) ctx.sink.reportBadInput(this.path, p);
     ctx.sink.replaceAll(parsed.services);
     ctx.sink.setStale(false);
-    ctx.sink.synced();
+    if (!this.syncSent) {
+      // Once, after the first good state was sent (the adapter contract).
+      this.syncSent = true;
+      ctx.sink.synced();
+    }
     ctx.logger.info({ services: parsed.services.length, path: this.path }, 'file registry loaded');
   }
 }

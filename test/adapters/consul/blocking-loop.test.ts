@@ -1,9 +1,9 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { Backoff } from '../../../src/adapters/consul/backoff.js';
+import { Backoff } from '../../../src/adapters/kit/backoff.js';
 import { MIN_INTERVAL_MS, runBlockingLoop } from '../../../src/adapters/consul/blocking-loop.js';
 import type { ConsulResponse } from '../../../src/adapters/consul/client.js';
-import { Gate } from '../../../src/adapters/consul/gate.js';
+import { Gate } from '../../../src/adapters/kit/gate.js';
 
 type Step = ConsulResponse | Error;
 

@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { gzipSync } from 'node:zlib';
 import { ConsulClient, redactAddress } from '../../../src/adapters/consul/client.js';
-import { AbortedError } from '../../../src/adapters/consul/semaphore.js';
+import { AbortedError } from '../../../src/adapters/kit/aborted.js';
 import { BridgeError } from '../../../src/errors.js';
 
 // A plain local HTTP server that answers what each test sets: this checks the

@@ -1,6 +1,7 @@
 import { ConsulAdapter } from '../../../src/adapters/consul/adapter.js';
 import { consulSettingsSchema } from '../../../src/adapters/consul/settings.js';
-import { memoryLogger, RecordingSink } from './recording-sink.js';
+import { memoryLogger } from '../../support/memory-logger.js';
+import { RecordingSink } from '../../support/recording-sink.js';
 
 export interface RunningAdapter {
   readonly adapter: ConsulAdapter;

@@ -1,8 +1,8 @@
 import { describe, test, mock } from 'node:test';
 import assert from 'node:assert/strict';
 import type { RegistryInstance, RegistryService } from '../../../src/model/registry.js';
-import { ServiceEmitter } from '../../../src/adapters/consul/service-emitter.js';
-import { RecordingSink } from './recording-sink.js';
+import { ServiceEmitter } from '../../../src/adapters/kit/service-emitter.js';
+import { RecordingSink } from '../../support/recording-sink.js';
 
 function svc(healthy: boolean[], id = 'dc1/web'): RegistryService {
   const instances: RegistryInstance[] = healthy.map((h, i) => ({
@@ -26,7 +26,7 @@ function setup(paused = false): {
   return { sink, emitter, pause: (p) => (isPaused = p) };
 }
 
-describe('consul empty-service grace period', () => {
+describe('kit: empty-service grace period', () => {
   test('an unchanged service is not sent twice', () => {
     const { sink, emitter } = setup();
     emitter.update(svc([true]), 1);
@@ -95,7 +95,7 @@ describe('consul empty-service grace period', () => {
     }
   });
 
-  test('nothing is removed while paused (Consul unreachable); removal waits for a full grace period after', () => {
+  test('nothing is removed while paused (registry unreachable); removal waits for a full grace period after', () => {
     mock.timers.enable({ apis: ['setTimeout'] });
     try {
       const { sink, emitter, pause } = setup();

@@ -1,7 +1,5 @@
-import { Writable } from 'node:stream';
-import { pino, type Logger } from 'pino';
-import type { RegistrySink } from '../../../src/adapters/adapter.js';
-import type { RegistryService } from '../../../src/model/registry.js';
+import type { RegistrySink } from '../../src/adapters/adapter.js';
+import type { RegistryService } from '../../src/model/registry.js';
 
 export type SinkCall =
   | { readonly op: 'upsert'; readonly at: number; readonly service: RegistryService }
@@ -16,6 +14,8 @@ export class RecordingSink implements RegistrySink {
   readonly calls: SinkCall[] = [];
   readonly services = new Map<string, RegistryService>();
   isSynced = false;
+  /** What the sink held when `synced()` was first called. */
+  servicesAtFirstSync: ReadonlyMap<string, RegistryService> | undefined;
   isStale = false;
   lastError: Error | undefined;
   private waiters: (() => void)[] = [];
@@ -38,6 +38,7 @@ export class RecordingSink implements RegistrySink {
 
   synced(): void {
     this.isSynced = true;
+    this.servicesAtFirstSync ??= new Map(this.services);
     this.record({ op: 'synced', at: Date.now() });
   }
 
@@ -96,16 +97,4 @@ export class RecordingSink implements RegistrySink {
     this.calls.push(call);
     for (const w of [...this.waiters]) w();
   }
-}
-
-/** A pino logger whose output is kept in memory (to check what was logged). */
-export function memoryLogger(): { logger: Logger; text: () => string } {
-  const chunks: string[] = [];
-  const stream = new Writable({
-    write(chunk: Buffer, _enc, done) {
-      chunks.push(chunk.toString('utf8'));
-      done();
-    },
-  });
-  return { logger: pino({ level: 'debug' }, stream), text: () => chunks.join('') };
 }

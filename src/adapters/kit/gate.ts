@@ -1,8 +1,11 @@
+/** Kit: an open/closed gate that many watches wait on while their registry is down. */
+
 /**
- * Open or closed; `wait` resolves when open. The catalog watch of a
- * datacenter closes its gate when Consul stops answering and opens it when
- * Consul answers again, so per-service watches do not all keep retrying
- * against a Consul that is down: they wait here and resync together after.
+ * Open or closed; `wait` resolves when open. One watch that stands for the
+ * registry as a whole (e.g. a catalog or directory listing) closes the gate
+ * when the registry stops answering and opens it when it answers again, so
+ * per-service watches do not all keep retrying against a registry that is
+ * down: they wait here and resync together after.
  */
 export class Gate {
   private isOpen = true;
@@ -15,9 +18,9 @@ export class Gate {
 
   /**
    * How many times the gate has closed. A watch that sees this change must
-   * not trust its index: Consul may have restarted meanwhile and reached the
-   * same index with different data (a blocking query would then wait for a
-   * change that already happened).
+   * not trust its position (index, version, revision): the registry may have
+   * restarted meanwhile and reached the same position with different data (a
+   * long poll would then wait for a change that already happened).
    */
   get epoch(): number {
     return this.closures;

@@ -1,18 +1,21 @@
+/** Kit: turns the errors of many watches into few `sink.setStale` calls (stale while any fails). */
 import type { Logger } from 'pino';
 import type { RegistrySink } from '../adapter.js';
 import { BridgeError } from '../../errors.js';
 
-/** Which error is shown when several sources fail: the one the user must act on first. */
-const PRIORITY: readonly string[] = [
-  'IRB_REGISTRY_AUTH',
-  'IRB_CONSUL_UNKNOWN_DATACENTER',
-  'IRB_CONSUL_BAD_REQUEST',
-  'IRB_REGISTRY_UNREACHABLE',
-];
+/** Error codes every registry shares, most urgent first. */
+export const COMMON_ERROR_PRIORITY: readonly string[] = ['IRB_REGISTRY_AUTH', 'IRB_REGISTRY_UNREACHABLE'];
 
-function rank(err: Error): number {
-  const i = err instanceof BridgeError ? PRIORITY.indexOf(err.code) : -1;
-  return i < 0 ? PRIORITY.length : i;
+export interface StaleTrackerOptions {
+  readonly sink: RegistrySink;
+  readonly logger: Logger;
+  /** Prefix of the log lines, e.g. the registry type. */
+  readonly label: string;
+  /**
+   * BridgeError codes in the order they are shown when several sources fail
+   * (most urgent first); errors without a listed code come last.
+   */
+  readonly priority?: readonly string[];
 }
 
 /**
@@ -24,12 +27,12 @@ function rank(err: Error): number {
  */
 export class StaleTracker {
   private readonly errors = new Map<string, Error>();
+  private readonly priority: readonly string[];
   private reported: string | undefined;
 
-  constructor(
-    private readonly sink: RegistrySink,
-    private readonly logger: Logger,
-  ) {}
+  constructor(private readonly o: StaleTrackerOptions) {
+    this.priority = o.priority ?? COMMON_ERROR_PRIORITY;
+  }
 
   get stale(): boolean {
     return this.errors.size > 0;
@@ -46,19 +49,19 @@ export class StaleTracker {
     if (this.reported === headline.message) return;
     this.reported = headline.message;
     const code = headline instanceof BridgeError ? headline.code : undefined;
-    this.logger.warn(
+    this.o.logger.warn(
       { code, source, failing: this.errors.size },
-      `consul: ${headline.message}; keeping the last known state and retrying`,
+      `${this.o.label}: ${headline.message}; keeping the last known state and retrying`,
     );
-    this.sink.setStale(true, headline);
+    this.o.sink.setStale(true, headline);
   }
 
   ok(source: string): void {
     if (!this.errors.delete(source)) return;
     if (this.errors.size > 0 || this.reported === undefined) return;
     this.reported = undefined;
-    this.logger.info('consul: reachable again; state is current');
-    this.sink.setStale(false);
+    this.o.logger.info(`${this.o.label}: reachable again; state is current`);
+    this.o.sink.setStale(false);
   }
 
   /** Forgets a source that no longer runs (a stopped watch). */
@@ -66,9 +69,16 @@ export class StaleTracker {
     this.ok(source);
   }
 
+  private rank(err: Error): number {
+    const i = err instanceof BridgeError ? this.priority.indexOf(err.code) : -1;
+    return i < 0 ? this.priority.length : i;
+  }
+
   private headline(): Error | undefined {
     let best: Error | undefined;
-    for (const err of this.errors.values()) if (best === undefined || rank(err) < rank(best)) best = err;
+    for (const err of this.errors.values()) {
+      if (best === undefined || this.rank(err) < this.rank(best)) best = err;
+    }
     return best;
   }
 }

@@ -1,10 +1,11 @@
+/** Kit: sends services to the sink with the empty-service grace period; skips unchanged ones. */
 import type { RegistryService } from '../../model/registry.js';
 import type { RegistrySink } from '../adapter.js';
 
 interface Entry {
   /** JSON of what the sink last got ('' after a removal, so anything new is sent). */
   json: string;
-  /** Still listed in Consul's catalog (and selected). */
+  /** Still listed by the registry (and selected). */
   present: boolean;
   /** Removed from the sink after the grace period while still listed (all unhealthy). */
   gone: boolean;
@@ -26,7 +27,7 @@ function withoutEndpoints(service: RegistryService, last: RegistryService | unde
 export interface EmitterOptions {
   readonly sink: RegistrySink;
   readonly graceMs: number;
-  /** While true for an id (Consul unreachable) it is not removed; its grace period starts over. */
+  /** While true for an id (its registry state is unknown, e.g. unreachable) it is not removed; its grace period starts over. */
   readonly isPaused: (id: string) => boolean;
 }
 
@@ -54,7 +55,7 @@ export class ServiceEmitter {
     return n;
   }
 
-  /** The latest state of a service listed in the catalog. */
+  /** The latest state of a service the registry lists; `healthyCount` of its instances are healthy. */
   update(service: RegistryService, healthyCount: number): void {
     if (this.stopped) return;
     let e = this.entries.get(service.id);
@@ -74,7 +75,7 @@ export class ServiceEmitter {
     this.armTimer(service.id, e);
   }
 
-  /** The service left the catalog; `empty` is its form with no instances. */
+  /** The service is no longer listed; `empty` is its form with no instances. */
   vanish(empty: RegistryService): void {
     if (this.stopped) return;
     const e = this.entries.get(empty.id);

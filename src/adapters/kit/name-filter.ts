@@ -1,7 +1,9 @@
+/** Kit: include/exclude glob patterns that select registry service names. */
+
 /**
  * Shell-style name patterns for `services.include` / `services.exclude`:
  * `*` matches any run of characters, `?` one character, everything else is
- * literal. Matching is case-sensitive, like Consul service names.
+ * literal. Matching is case-sensitive (registries keep the case of names).
  */
 export function globToRegExp(pattern: string): RegExp {
   let source = '';

@@ -1,0 +1,54 @@
+import { tmpdir } from 'node:os';
+import { ConsulAgent } from '../../support/consul.js';
+import type { ContractDriver, RegistryUnderTest } from './driver.js';
+
+/**
+ * A real Consul agent that keeps its state on disk (so a restart brings the
+ * catalog back); each instance is an agent service `<name>-<n>` with no
+ * checks (passing). Outage = the agent killed; recovery = restarted.
+ */
+export function consulDriver(bin: string): ContractDriver {
+  return {
+    type: 'consul',
+    serviceId: (name) => `dc1/${name}`,
+    outageHoldMs: 1_500, // five grace periods
+    quietMs: 1_000,
+    convergeMs: 20_000,
+    async start(): Promise<RegistryUnderTest> {
+      const agent = await ConsulAgent.start(bin, { persistent: true });
+      const instanceIds = new Map<string, string[]>();
+      const deregister = async (ids: readonly string[]): Promise<void> => {
+        for (const id of ids) await agent.deregisterService(id);
+      };
+      return {
+        settings: {
+          address: agent.address,
+          wait: '2s',
+          emptyGracePeriod: '300ms',
+          backoff: { initial: 100, max: '500ms' },
+        },
+        configDir: tmpdir(),
+        async put(s) {
+          const ids = s.instances.map((_, i) => `${s.name}-${i}`);
+          for (const [i, inst] of s.instances.entries()) {
+            await agent.registerService({
+              ID: ids[i]!,
+              Name: s.name,
+              Address: inst.address,
+              Port: inst.port,
+            });
+          }
+          await deregister((instanceIds.get(s.name) ?? []).filter((id) => !ids.includes(id)));
+          instanceIds.set(s.name, ids);
+        },
+        async remove(name) {
+          await deregister(instanceIds.get(name) ?? []);
+          instanceIds.delete(name);
+        },
+        breakDown: () => agent.kill(),
+        recover: () => agent.restart(),
+        close: () => agent.stop(),
+      };
+    },
+  };
+}

@@ -1,0 +1,37 @@
+import { describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { delay, spaceFrom } from '../../../src/adapters/kit/delay.js';
+
+describe('kit: abortable delay', () => {
+  test('resolves true after the time has passed', async () => {
+    const started = Date.now();
+    assert.equal(await delay(30, new AbortController().signal), true);
+    assert.ok(Date.now() - started >= 25);
+  });
+
+  test('resolves false at once when aborted', async () => {
+    const ac = new AbortController();
+    const started = Date.now();
+    const p = delay(10_000, ac.signal);
+    ac.abort();
+    assert.equal(await p, false);
+    assert.ok(Date.now() - started < 500);
+  });
+
+  test('an already aborted signal gives false, a zero or negative wait true', async () => {
+    const ac = new AbortController();
+    ac.abort();
+    assert.equal(await delay(10, ac.signal), false);
+    assert.equal(await delay(-5, new AbortController().signal), true);
+  });
+
+  test('spaceFrom waits only for the rest of the minimum interval', async () => {
+    const signal = new AbortController().signal;
+    const t0 = Date.now();
+    await spaceFrom(t0, 60, signal);
+    assert.ok(Date.now() - t0 >= 55, 'waited the rest');
+    const t1 = Date.now();
+    await spaceFrom(t1 - 1_000, 60, signal);
+    assert.ok(Date.now() - t1 < 30, 'nothing left to wait');
+  });
+});
