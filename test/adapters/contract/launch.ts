@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import type { RegistryAdapter } from '../../../src/adapters/adapter.js';
-import { adapterCatalog } from '../../../src/adapters/catalog.js';
+import { adapterCatalog } from '../../../src/adapters/catalog/catalog.js';
 import { memoryLogger } from '../../support/memory-logger.js';
 import { RecordingSink } from '../../support/recording-sink.js';
 import type { RegistryUnderTest } from './driver.js';
