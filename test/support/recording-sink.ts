@@ -18,9 +18,17 @@ export class RecordingSink implements RegistrySink {
   servicesAtFirstSync: ReadonlyMap<string, RegistryService> | undefined;
   isStale = false;
   lastError: Error | undefined;
+  /**
+   * Upserts that changed what the sink holds. The real sink (the pipeline)
+   * drops a re-sent unchanged service; adapters need not, so tests that mean
+   * "nothing changed" count these.
+   */
+  changedUpserts = 0;
   private waiters: (() => void)[] = [];
 
   upsert(service: RegistryService): void {
+    const held = this.services.get(service.id);
+    if (held === undefined || JSON.stringify(held) !== JSON.stringify(service)) this.changedUpserts++;
     this.services.set(service.id, service);
     this.record({ op: 'upsert', at: Date.now(), service });
   }

@@ -1,10 +1,8 @@
-/** Kit: sends services to the sink with the empty-service grace period; skips unchanged ones. */
+/** Kit: sends services to the sink with the empty-service grace period. */
 import type { RegistryService } from '../../model/registry.js';
 import type { RegistrySink } from '../adapter.js';
 
 interface Entry {
-  /** JSON of what the sink last got ('' after a removal, so anything new is sent). */
-  json: string;
   /** Still listed by the registry (and selected). */
   present: boolean;
   /** Removed from the sink after the grace period while still listed (all unhealthy). */
@@ -35,7 +33,8 @@ export interface EmitterOptions {
  * Sends services to the sink with the empty-service grace rule: a service
  * with no healthy instance (all unhealthy, or its last instance left) is
  * first sent as it is, with zero healthy instances, and removed only when it
- * stays that way for the grace period. Unchanged services are not re-sent.
+ * stays that way for the grace period. Whether a re-sent service changed is
+ * decided once, by the sink (the pipeline), not here.
  */
 export class ServiceEmitter {
   private readonly entries = new Map<string, Entry>();
@@ -60,7 +59,7 @@ export class ServiceEmitter {
     if (this.stopped) return;
     let e = this.entries.get(service.id);
     if (e === undefined) {
-      e = { json: '', present: true, gone: false, timer: undefined, last: undefined };
+      e = { present: true, gone: false, timer: undefined, last: undefined };
       this.entries.set(service.id, e);
     }
     e.present = true;
@@ -95,9 +94,6 @@ export class ServiceEmitter {
   }
 
   private send(e: Entry, service: RegistryService): void {
-    const json = JSON.stringify(service);
-    if (json === e.json) return;
-    e.json = json;
     if (service.instances.length > 0) e.last = service;
     this.o.sink.upsert(service);
   }
@@ -124,7 +120,6 @@ export class ServiceEmitter {
     e.last = undefined;
     if (e.present) {
       e.gone = true;
-      e.json = '';
     } else {
       this.entries.delete(id);
     }
