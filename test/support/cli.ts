@@ -5,39 +5,57 @@ export const CLI = join(import.meta.dirname, '..', '..', 'src', 'cli', 'main.js'
 
 export interface RunResult {
   code: number | null;
+  signal: NodeJS.Signals | null;
   stdout: string;
   stderr: string;
 }
 
-/** Runs the CLI to completion. */
-export function runCli(args: string[], timeoutMs = 30_000): Promise<RunResult> {
+export interface RunOptions {
+  readonly timeoutMs?: number;
+  /** A file descriptor for the child's stdout instead of a pipe (`stdout` is then empty). */
+  readonly stdoutFd?: number;
+}
+
+/**
+ * Runs a program to completion. Resolves on 'close', when the process has
+ * exited and its stdout and stderr have ended (every byte read), not on
+ * 'exit', which can come first.
+ */
+export function runProcess(command: string, args: string[], opts: RunOptions = {}): Promise<RunResult> {
+  const timeoutMs = opts.timeoutMs ?? 30_000;
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [CLI, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(command, args, { stdio: ['ignore', opts.stdoutFd ?? 'pipe', 'pipe'] });
     let stdout = '';
     let stderr = '';
-    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
-    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+    child.stdout?.on('data', (d: Buffer) => (stdout += d.toString()));
+    child.stderr!.on('data', (d: Buffer) => (stderr += d.toString()));
     const timer = setTimeout(() => {
       child.kill('SIGKILL');
-      reject(new Error(`registry-bridge ${args.join(' ')} did not finish in ${timeoutMs} ms\n${stderr}`));
+      reject(new Error(`${command} ${args.join(' ')} did not finish in ${timeoutMs} ms\n${stderr}`));
     }, timeoutMs);
-    child.on('exit', (code) => {
+    child.on('close', (code, signal) => {
       clearTimeout(timer);
-      resolve({ code, stdout, stderr });
+      resolve({ code, signal, stdout, stderr });
     });
   });
+}
+
+/** Runs the CLI to completion (see runProcess). */
+export function runCli(args: string[], timeoutMs = 30_000): Promise<RunResult> {
+  return runProcess(process.execPath, [CLI, ...args], { timeoutMs });
 }
 
 /** Starts a long-running CLI command (e.g. serve); the caller stops it. */
 export function startCli(args: string[]): {
   child: ChildProcess;
   output: () => string;
+  /** The exit code, once the process has exited and its output has been read to the end. */
   exited: Promise<number | null>;
 } {
   const child = spawn(process.execPath, [CLI, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
   let out = '';
   child.stdout.on('data', (d: Buffer) => (out += d.toString()));
   child.stderr.on('data', (d: Buffer) => (out += d.toString()));
-  const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+  const exited = new Promise<number | null>((resolve) => child.on('close', (code) => resolve(code)));
   return { child, output: () => out, exited };
 }
