@@ -14,6 +14,7 @@ export interface RunOptions {
   readonly timeoutMs?: number;
   /** A file descriptor for the child's stdout instead of a pipe (`stdout` is then empty). */
   readonly stdoutFd?: number;
+  readonly env?: NodeJS.ProcessEnv;
 }
 
 /**
@@ -24,7 +25,10 @@ export interface RunOptions {
 export function runProcess(command: string, args: string[], opts: RunOptions = {}): Promise<RunResult> {
   const timeoutMs = opts.timeoutMs ?? 30_000;
   return new Promise((resolve, reject) => {
-    const child = spawn(command, args, { stdio: ['ignore', opts.stdoutFd ?? 'pipe', 'pipe'] });
+    const child = spawn(command, args, {
+      stdio: ['ignore', opts.stdoutFd ?? 'pipe', 'pipe'],
+      ...(opts.env !== undefined && { env: opts.env }),
+    });
     let stdout = '';
     let stderr = '';
     child.stdout?.on('data', (d: Buffer) => (stdout += d.toString()));
@@ -58,4 +62,44 @@ export function startCli(args: string[]): {
   child.stderr.on('data', (d: Buffer) => (out += d.toString()));
   const exited = new Promise<number | null>((resolve) => child.on('close', (code) => resolve(code)));
   return { child, output: () => out, exited };
+}
+
+export interface EarlyCloseResult {
+  code: number | null;
+  signal: NodeJS.Signals | null;
+  firstLine: string;
+  stderr: string;
+  /** From closing the read end of stdout to the process ending. */
+  msAfterClose: number;
+}
+
+/** Runs the CLI like `registry-bridge ... | head -1`: reads one line of stdout, then closes the pipe. */
+export function runCliReadingOneLine(args: string[], timeoutMs = 30_000): Promise<EarlyCloseResult> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [CLI, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    let closedAt: number | undefined;
+    child.stdout.on('data', (d: Buffer) => {
+      stdout += d.toString();
+      if (closedAt === undefined && stdout.includes('\n')) {
+        closedAt = Date.now();
+        child.stdout.destroy();
+      }
+    });
+    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+    const timer = setTimeout(() => {
+      child.kill('SIGKILL');
+      reject(new Error(`registry-bridge ${args.join(' ')} did not end in ${timeoutMs} ms\n${stderr}`));
+    }, timeoutMs);
+    child.on('close', (code, signal) => {
+      clearTimeout(timer);
+      if (closedAt === undefined) {
+        reject(new Error(`registry-bridge ${args.join(' ')} ended before printing a line\n${stderr}`));
+        return;
+      }
+      const firstLine = stdout.slice(0, stdout.indexOf('\n'));
+      resolve({ code, signal, firstLine, stderr, msAfterClose: Date.now() - closedAt });
+    });
+  });
 }
