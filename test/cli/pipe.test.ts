@@ -8,9 +8,15 @@ import { existsSync, openSync, closeSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { parseAllDocuments } from 'yaml';
-import { eventually } from '../support/bridge.js';
-import { writeBigRegistry, type BigRegistry } from '../support/big-registry.js';
-import { CLI, runCli, runCliReadingOneLine, runProcess, startCli } from '../support/cli.js';
+import { writeGeneratedRegistry, type GeneratedRegistry } from '../support/generated-registry.js';
+import {
+  CLI,
+  runCli,
+  runCliReadingOneLine,
+  runProcess,
+  startServe,
+  type StartedCli,
+} from '../support/cli.js';
 
 const COUNT = 3000;
 
@@ -25,7 +31,7 @@ const names = (ms: Manifest[]): Set<string> =>
 const fromYaml = (text: string): Manifest[] => parseAllDocuments(text).map((d) => d.toJS() as Manifest);
 
 /** Runs `registry-bridge ARGS | cat > FILE` in a shell and returns FILE's content. */
-async function throughShellPipe(reg: BigRegistry, args: string[]): Promise<string> {
+async function throughShellPipe(reg: GeneratedRegistry, args: string[]): Promise<string> {
   const out = join(reg.dir, `out-${Date.now()}`);
   const r = await runProcess(
     'sh',
@@ -38,18 +44,12 @@ async function throughShellPipe(reg: BigRegistry, args: string[]): Promise<strin
 }
 
 describe(`registry-bridge output through a pipe, ${COUNT} services`, () => {
-  let reg: BigRegistry;
-  let serve: ReturnType<typeof startCli>;
+  let reg: GeneratedRegistry;
+  let serve: StartedCli;
 
   before(async () => {
-    reg = await writeBigRegistry(COUNT);
-    serve = startCli(['serve', '--config', reg.configPath]);
-    await eventually(async () => {
-      const res = await fetch(`http://${reg.admin}/readyz`).catch(() => undefined);
-      return res?.status === 200 ? true : undefined;
-    }, 20_000).catch((err: Error) => {
-      throw new Error(`${err.message}; serve printed:\n${serve.output()}`);
-    });
+    reg = await writeGeneratedRegistry(COUNT);
+    serve = await startServe(reg.configPath, reg.admin);
   });
 
   after(async () => {

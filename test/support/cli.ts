@@ -1,5 +1,6 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { join } from 'node:path';
+import { eventually } from './bridge.js';
 
 export const CLI = join(import.meta.dirname, '..', '..', 'src', 'cli', 'main.js');
 
@@ -49,13 +50,16 @@ export function runCli(args: string[], timeoutMs = 30_000): Promise<RunResult> {
   return runProcess(process.execPath, [CLI, ...args], { timeoutMs });
 }
 
-/** Starts a long-running CLI command (e.g. serve); the caller stops it. */
-export function startCli(args: string[]): {
+export interface StartedCli {
   child: ChildProcess;
+  /** stdout and stderr so far, interleaved. */
   output: () => string;
   /** The exit code, once the process has exited and its output has been read to the end. */
   exited: Promise<number | null>;
-} {
+}
+
+/** Starts a long-running CLI command (e.g. serve); the caller stops it. */
+export function startCli(args: string[]): StartedCli {
   const child = spawn(process.execPath, [CLI, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
   let out = '';
   child.stdout.on('data', (d: Buffer) => (out += d.toString()));
@@ -102,4 +106,22 @@ export function runCliReadingOneLine(args: string[], timeoutMs = 30_000): Promis
       resolve({ code, signal, firstLine, stderr, msAfterClose: Date.now() - closedAt });
     });
   });
+}
+
+/** Starts `serve` and waits until its admin server (`host:port`) says it is ready. */
+export async function startServe(
+  configPath: string,
+  admin: string,
+  extra: string[] = [],
+): Promise<StartedCli> {
+  const serve = startCli(['serve', '--config', configPath, ...extra]);
+  await eventually(async () => {
+    if (serve.child.exitCode !== null) throw new Error(`serve exited with ${serve.child.exitCode}`);
+    const res = await fetch(`http://${admin}/readyz`).catch(() => undefined);
+    return res?.status === 200 ? true : undefined;
+  }, 20_000).catch((err: Error) => {
+    serve.child.kill('SIGKILL');
+    throw new Error(`${err.message}; serve printed:\n${serve.output()}`);
+  });
+  return serve;
 }

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { stringify } from 'yaml';
 import { freePort } from './ports.js';
 
-export interface BigRegistry {
+export interface GeneratedRegistry {
   readonly dir: string;
   readonly configPath: string;
   /** host:port that `serve` with this config listens on for xDS. */
@@ -18,8 +18,8 @@ export interface BigRegistry {
  * as JSON, which the file adapter parses fast) and a config serving it on
  * free loopback ports.
  */
-export async function writeBigRegistry(count: number): Promise<BigRegistry> {
-  const dir = mkdtempSync(join(tmpdir(), 'irb-big-'));
+export async function writeGeneratedRegistry(count: number): Promise<GeneratedRegistry> {
+  const dir = mkdtempSync(join(tmpdir(), 'irb-gen-'));
   const services = Array.from({ length: count }, (_, i) => ({
     name: `svc-${i}`,
     namespace: 'load',
@@ -35,7 +35,7 @@ export async function writeBigRegistry(count: number): Promise<BigRegistry> {
     stringify({
       xds: { address: xds, debounce: '20ms' },
       admin: { address: admin },
-      registries: [{ name: 'big', type: 'file', path: 'services.json' }],
+      registries: [{ name: 'generated', type: 'file', path: 'services.json' }],
     }),
   );
   return { dir, configPath, xds, admin };
