@@ -3,12 +3,13 @@ import { readFileSync } from 'node:fs';
 import { Command, InvalidArgumentError, Option } from 'commander';
 import { parseDurationMs } from '../util/duration.js';
 import { BridgeError, errorMessage } from '../errors.js';
-import { createLogger } from '../log.js';
+import type { LogFormat } from '../log.js';
 import type { OutputFormat } from '../manifest/render.js';
 import type { IstioLine } from '../mcp/type-urls.js';
 import type { ClientTls } from '../mcp/client.js';
 import { dump } from './dump.js';
 import { exitWhenWritten, exitWithError, stderr, stdout } from './exit.js';
+import { cliLogger, logFormatOption } from './log-format.js';
 import { serve } from './serve.js';
 import { runWatch } from './watch.js';
 
@@ -78,7 +79,8 @@ program
   .description('run the bridge: watch the registries and serve istiod')
   .requiredOption('-c, --config <file>', 'config file (YAML)')
   .option('--log-level <level>', 'override log.level')
-  .action((opts: { config: string; logLevel?: string }) => serve(opts));
+  .addOption(logFormatOption())
+  .action((opts: { config: string; logLevel?: string; logFormat?: LogFormat }) => serve(opts));
 
 program
   .command('dump')
@@ -86,7 +88,8 @@ program
   .requiredOption('-c, --config <file>', 'config file (YAML)')
   .addOption(outputOption())
   .option('--timeout <duration>', 'how long to wait for the first sync', duration, 60_000)
-  .action(async (opts: { config: string; output: OutputFormat; timeout: number }) => {
+  .addOption(logFormatOption())
+  .action(async (opts: { config: string; output: OutputFormat; timeout: number; logFormat?: LogFormat }) => {
     await dump({ ...opts, write: (s) => stdout.write(s) });
     await exitWhenWritten(0);
   });
@@ -108,6 +111,7 @@ program
   .option('--tls-cert <file>', 'client certificate for mutual TLS (PEM)')
   .option('--tls-key <file>', 'client key for mutual TLS (PEM)')
   .option('--tls-server-name <name>', 'expected server name, when it differs from the host in --server')
+  .addOption(logFormatOption())
   .action(
     async (opts: {
       server: string;
@@ -120,8 +124,9 @@ program
       tlsCert?: string;
       tlsKey?: string;
       tlsServerName?: string;
+      logFormat?: LogFormat;
     }) => {
-      const logger = createLogger(process.env['REGISTRY_BRIDGE_LOG_LEVEL'] ?? 'info');
+      const logger = cliLogger(process.env['REGISTRY_BRIDGE_LOG_LEVEL'] ?? 'info', opts.logFormat);
       await runWatch({
         ...opts,
         timeoutMs: opts.timeout,

@@ -1,18 +1,20 @@
 import { adapterCatalog } from '../adapters/catalog.js';
 import { Bridge } from '../bridge.js';
 import { loadConfigFile } from '../config/load.js';
-import { createLogger } from '../log.js';
+import type { LogFormat } from '../log.js';
 import { exitWhenWritten } from './exit.js';
+import { cliLogger } from './log-format.js';
 
 export interface ServeOptions {
   readonly config: string;
   readonly logLevel?: string;
+  readonly logFormat?: LogFormat;
 }
 
 /** Runs the bridge until SIGTERM/SIGINT, then stops it and exits 0. */
 export async function serve(opts: ServeOptions): Promise<void> {
   const config = loadConfigFile(opts.config, adapterCatalog);
-  const logger = createLogger(opts.logLevel ?? config.log.level);
+  const logger = cliLogger(opts.logLevel ?? config.log.level, opts.logFormat);
   if (config.envOverrides.length > 0)
     logger.info({ keys: config.envOverrides }, 'config overridden from environment');
   const bridge = new Bridge(config, logger);
