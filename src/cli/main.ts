@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 import { readFileSync } from 'node:fs';
 import { Command, InvalidArgumentError, Option } from 'commander';
+import { adapterCatalog } from '../adapters/catalog.js';
 import { parseDurationMs } from '../util/duration.js';
 import { BridgeError, errorMessage } from '../errors.js';
 import type { LogFormat } from '../log.js';
@@ -59,8 +60,9 @@ class CommandLineExit extends Error {
 
 const program = new Command()
   .name('registry-bridge')
+  // Named from the catalog, so the help lists exactly the registry types this build has.
   .description(
-    'Serves Consul, Eureka, ZooKeeper/Dubbo and file registries to istiod as ServiceEntry/WorkloadEntry (MCP over xDS)',
+    `Serves the services of registries (types: ${[...adapterCatalog.keys()].join(', ')}) to istiod as ServiceEntry/WorkloadEntry (MCP over xDS)`,
   )
   .version(pkg.version)
   .showHelpAfterError('(run with --help for usage)')
