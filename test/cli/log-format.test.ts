@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict';
 import { spawn, spawnSync } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
-import { before, describe, test } from 'node:test';
+import { after, before, describe, test } from 'node:test';
 import { eventually } from '../support/bridge.js';
 import { CLI, startServe } from '../support/cli.js';
 import { writeGeneratedRegistry, type GeneratedRegistry } from '../support/generated-registry.js';
@@ -29,6 +29,8 @@ describe('serve log format', () => {
   before(async () => {
     reg = await writeGeneratedRegistry(2);
   });
+
+  after(() => rmSync(reg.dir, { recursive: true, force: true }));
 
   /** Runs serve until ready, stops it with SIGTERM and returns what it printed. */
   async function serveOnce(extra: string[]): Promise<string> {

@@ -4,7 +4,7 @@
  * the command quietly.
  */
 import assert from 'node:assert/strict';
-import { existsSync, openSync, closeSync, readFileSync } from 'node:fs';
+import { closeSync, existsSync, openSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { parseAllDocuments } from 'yaml';
@@ -55,6 +55,7 @@ describe(`registry-bridge output through a pipe, ${COUNT} services`, () => {
   after(async () => {
     if (serve.child.exitCode === null) serve.child.kill('SIGKILL');
     await serve.exited;
+    rmSync(reg.dir, { recursive: true, force: true });
   });
 
   test('dump writes every ServiceEntry as YAML into a pipe', async () => {
