@@ -2,15 +2,16 @@
 import { readFileSync } from 'node:fs';
 import { Command, InvalidArgumentError, Option } from 'commander';
 import { adapterCatalog } from '../adapters/catalog/catalog.js';
-import { Bridge } from '../bridge.js';
 import { parseDurationMs } from '../util/duration.js';
-import { loadConfigFile } from '../config/load.js';
 import { BridgeError, errorMessage } from '../errors.js';
-import { createLogger } from '../log.js';
-import { renderManifests, toManifest, type OutputFormat } from '../manifest/render.js';
-import { SERVED_KINDS } from '../codec/kinds.js';
+import type { LogFormat } from '../log.js';
+import type { OutputFormat } from '../manifest/render.js';
 import type { IstioLine } from '../codec/type-urls.js';
 import type { ClientTls } from '../mcp/client.js';
+import { dump } from './dump.js';
+import { exitWhenWritten, exitWithError, stderr, stdout } from './exit.js';
+import { cliLogger, logFormatOption } from './log-format.js';
+import { serve } from './serve.js';
 import { runWatch } from './watch.js';
 
 const pkg = JSON.parse(readFileSync(new URL('../../../package.json', import.meta.url), 'utf8')) as {
@@ -21,12 +22,6 @@ function duration(value: string): number {
   const ms = parseDurationMs(value);
   if (ms === undefined) throw new InvalidArgumentError('expected a duration such as 500ms, 30s or 2m');
   return ms;
-}
-
-function die(err: unknown): never {
-  const code = err instanceof BridgeError ? ` [${err.code}]` : '';
-  process.stderr.write(`registry-bridge: ${errorMessage(err)}${code}\n`);
-  process.exit(err instanceof BridgeError && err.code.startsWith('IRB_CONFIG') ? 2 : 1);
 }
 
 function clientTls(opts: {
@@ -56,59 +51,27 @@ function clientTls(opts: {
   };
 }
 
-async function serve(opts: { config: string; logLevel?: string }): Promise<void> {
-  const config = loadConfigFile(opts.config, adapterCatalog);
-  const logger = createLogger(opts.logLevel ?? config.log.level);
-  if (config.envOverrides.length > 0)
-    logger.info({ keys: config.envOverrides }, 'config overridden from environment');
-  const bridge = new Bridge(config, logger);
-  let stopping = false;
-  const shutdown = (signal: string): void => {
-    if (stopping) return;
-    stopping = true;
-    logger.info({ signal }, 'shutting down');
-    const force = setTimeout(() => process.exit(0), 5000);
-    force.unref();
-    bridge
-      .stop()
-      .then(() => {
-        logger.flush();
-        process.exit(0);
-      })
-      .catch((err: unknown) => {
-        logger.error({ err }, 'error while stopping');
-        process.exit(1);
-      });
-  };
-  process.on('SIGTERM', () => shutdown('SIGTERM'));
-  process.on('SIGINT', () => shutdown('SIGINT'));
-  await bridge.serve();
-}
-
-async function dump(opts: { config: string; output: OutputFormat; timeout: number }): Promise<void> {
-  const config = loadConfigFile(opts.config, adapterCatalog);
-  const logger = createLogger(process.env['REGISTRY_BRIDGE_LOG_LEVEL'] ?? 'warn');
-  const bridge = new Bridge(config, logger);
-  try {
-    await bridge.startAdapters();
-    await bridge.waitSynced(opts.timeout);
-    const manifests = SERVED_KINDS.flatMap((k) => {
-      const ks = bridge.store.kind(k);
-      return ks.keys().map((key) => toManifest(ks.get(key)!.resource));
-    });
-    process.stdout.write(renderManifests(manifests, opts.output));
-  } finally {
-    await bridge.stop();
+/** Commander is done (help, --version, a usage error it already printed): exit with its code. */
+class CommandLineExit extends Error {
+  constructor(readonly exitCode: number) {
+    super(`exit ${exitCode}`);
   }
 }
 
 const program = new Command()
   .name('registry-bridge')
+  // Named from the catalog, so the help lists exactly the registry types this build has.
   .description(
-    'Serves Consul, Eureka, ZooKeeper/Dubbo and file registries to istiod as ServiceEntry/WorkloadEntry (MCP over xDS)',
+    `Serves the services of registries (types: ${[...adapterCatalog.keys()].join(', ')}) to istiod as ServiceEntry/WorkloadEntry (MCP over xDS)`,
   )
   .version(pkg.version)
-  .showHelpAfterError('(run with --help for usage)');
+  .showHelpAfterError('(run with --help for usage)')
+  // Help, --version and usage errors go through the same outputs, and end the
+  // process only once those are written (inherited by the subcommands below).
+  .configureOutput({ writeOut: (s) => stdout.write(s), writeErr: (s) => stderr.write(s) })
+  .exitOverride((err) => {
+    throw new CommandLineExit(err.exitCode);
+  });
 
 const outputOption = (): Option =>
   new Option('-o, --output <format>', 'output format').choices(['yaml', 'json']).default('yaml');
@@ -118,7 +81,8 @@ program
   .description('run the bridge: watch the registries and serve istiod')
   .requiredOption('-c, --config <file>', 'config file (YAML)')
   .option('--log-level <level>', 'override log.level')
-  .action((opts: { config: string; logLevel?: string }) => serve(opts).catch(die));
+  .addOption(logFormatOption())
+  .action((opts: { config: string; logLevel?: string; logFormat?: LogFormat }) => serve(opts));
 
 program
   .command('dump')
@@ -126,11 +90,11 @@ program
   .requiredOption('-c, --config <file>', 'config file (YAML)')
   .addOption(outputOption())
   .option('--timeout <duration>', 'how long to wait for the first sync', duration, 60_000)
-  .action((opts: { config: string; output: OutputFormat; timeout: number }) =>
-    dump(opts)
-      .then(() => process.exit(0))
-      .catch(die),
-  );
+  .addOption(logFormatOption())
+  .action(async (opts: { config: string; output: OutputFormat; timeout: number; logFormat?: LogFormat }) => {
+    await dump({ ...opts, write: (s) => stdout.write(s) });
+    await exitWhenWritten(0);
+  });
 
 program
   .command('watch')
@@ -149,8 +113,9 @@ program
   .option('--tls-cert <file>', 'client certificate for mutual TLS (PEM)')
   .option('--tls-key <file>', 'client key for mutual TLS (PEM)')
   .option('--tls-server-name <name>', 'expected server name, when it differs from the host in --server')
+  .addOption(logFormatOption())
   .action(
-    (opts: {
+    async (opts: {
       server: string;
       delta: boolean;
       once: boolean;
@@ -161,21 +126,23 @@ program
       tlsCert?: string;
       tlsKey?: string;
       tlsServerName?: string;
+      logFormat?: LogFormat;
     }) => {
-      const logger = createLogger(process.env['REGISTRY_BRIDGE_LOG_LEVEL'] ?? 'info');
-      Promise.resolve()
-        .then(() =>
-          runWatch({
-            ...opts,
-            timeoutMs: opts.timeout,
-            tls: clientTls(opts),
-            write: (s) => process.stdout.write(s),
-            logger,
-          }),
-        )
-        .then(() => process.exit(0))
-        .catch(die);
+      const logger = cliLogger(process.env['REGISTRY_BRIDGE_LOG_LEVEL'] ?? 'info', opts.logFormat);
+      await runWatch({
+        ...opts,
+        timeoutMs: opts.timeout,
+        tls: clientTls(opts),
+        write: (s) => stdout.write(s),
+        logger,
+      });
+      await exitWhenWritten(0);
     },
   );
 
-program.parseAsync(process.argv).catch(die);
+// `serve` resolves once it is up and keeps running; `dump` and `watch` end the process themselves.
+program
+  .parseAsync(process.argv)
+  .catch((err: unknown) =>
+    err instanceof CommandLineExit ? exitWhenWritten(err.exitCode) : exitWithError(err),
+  );

@@ -161,8 +161,9 @@ export class BridgeProcess {
     };
     child.stdout.on('data', onData);
     child.stderr.on('data', onData);
+    // 'close', not 'exit': the log is read to its end before anyone looks at it.
     this.exited = new Promise((resolve) =>
-      child.once('exit', () => {
+      child.once('close', () => {
         live.delete(child);
         resolve();
       }),
@@ -171,6 +172,7 @@ export class BridgeProcess {
     for (;;) {
       if (child.exitCode !== null || child.signalCode !== null) {
         this.child = undefined;
+        await this.exited;
         throw new Error(`bridge exited during start:\n${this.out}`);
       }
       const res = await fetch(`${this.admin}/readyz`).catch(() => undefined);
