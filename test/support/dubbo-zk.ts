@@ -78,7 +78,8 @@ export function javaInstanceJson(i: InstanceSpec): string {
       name: i.app,
       metadata: {
         'dubbo.endpoints': JSON.stringify(i.endpoints),
-        'dubbo.metadata-service.url-params': '{"prefer.serialization":"hessian2","version":"1.0.0","port":"20880","protocol":"dubbo"}',
+        'dubbo.metadata-service.url-params':
+          '{"prefer.serialization":"hessian2","version":"1.0.0","port":"20880","protocol":"dubbo"}',
         'dubbo.metadata.revision': '871fbc9cb2730caea9b0d858852d5ede',
         'dubbo.metadata.storage-type': 'local',
         timestamp: '1795659898736',
@@ -115,6 +116,11 @@ export function goInstanceJson(i: InstanceSpec): string {
 
 type ZkClient = ReturnType<typeof zookeeper.createClient>;
 
+/** node-zookeeper-client's Exception inherits from Error at run time (its typings say otherwise). */
+function asError(e: unknown): Error {
+  return e as Error;
+}
+
 function isCode(err: unknown, code: number): boolean {
   return typeof err === 'object' && err !== null && (err as { code?: unknown }).code === code;
 }
@@ -127,9 +133,15 @@ export class DubboZk {
   ) {}
 
   static async connect(address: string, opts: { sessionMs?: number; root?: string } = {}): Promise<DubboZk> {
-    const client = zookeeper.createClient(address, { sessionTimeout: opts.sessionMs ?? 4000, spinDelay: 100 });
+    const client = zookeeper.createClient(address, {
+      sessionTimeout: opts.sessionMs ?? 4000,
+      spinDelay: 100,
+    });
     await new Promise<void>((resolve, reject) => {
-      const timer = setTimeout(() => reject(new Error(`no ZooKeeper session with ${address} in 15 s`)), 15_000);
+      const timer = setTimeout(
+        () => reject(new Error(`no ZooKeeper session with ${address} in 15 s`)),
+        15_000,
+      );
       client.once('connected', () => {
         clearTimeout(timer);
         resolve();
@@ -171,7 +183,9 @@ export class DubboZk {
 
   async updateInstance(app: string, id: string, json: string, servicesRoot = '/services'): Promise<void> {
     await new Promise<void>((resolve, reject) =>
-      this.client.setData(`${servicesRoot}/${app}/${id}`, Buffer.from(json), (err) => (err ? reject(err) : resolve())),
+      this.client.setData(`${servicesRoot}/${app}/${id}`, Buffer.from(json), (err) =>
+        err ? reject(asError(err)) : resolve(),
+      ),
     );
   }
 
@@ -184,19 +198,21 @@ export class DubboZk {
     } catch (err) {
       if (!isCode(err, Exception.NODE_EXISTS)) throw err;
       await new Promise<void>((resolve, reject) =>
-        this.client.setData(path, Buffer.from(apps.join(',')), (e) => (e ? reject(e) : resolve())),
+        this.client.setData(path, Buffer.from(apps.join(',')), (e) => (e ? reject(asError(e)) : resolve())),
       );
     }
   }
 
   /** Creates the path and its missing parents (persistent, empty). */
   mkdirp(path: string): Promise<void> {
-    return new Promise((resolve, reject) => this.client.mkdirp(path, (err) => (err ? reject(err) : resolve())));
+    return new Promise((resolve, reject) =>
+      this.client.mkdirp(path, (err) => (err ? reject(asError(err)) : resolve())),
+    );
   }
 
   create(path: string, data: Buffer, mode: number): Promise<void> {
     return new Promise((resolve, reject) =>
-      this.client.create(path, data, mode, (err) => (err ? reject(err) : resolve())),
+      this.client.create(path, data, mode, (err) => (err ? reject(asError(err)) : resolve())),
     );
   }
 
@@ -205,13 +221,15 @@ export class DubboZk {
     const children = await new Promise<string[]>((resolve, reject) =>
       this.client.getChildren(path, (err, c) => {
         if (err && isCode(err, Exception.NO_NODE)) resolve([]);
-        else if (err) reject(err);
+        else if (err) reject(asError(err));
         else resolve(c);
       }),
     );
     for (const c of children) await this.remove(`${path}/${c}`);
     await new Promise<void>((resolve, reject) =>
-      this.client.remove(path, (err) => (err && !isCode(err, Exception.NO_NODE) ? reject(err) : resolve())),
+      this.client.remove(path, (err) =>
+        err && !isCode(err, Exception.NO_NODE) ? reject(asError(err)) : resolve(),
+      ),
     );
   }
 
@@ -219,7 +237,7 @@ export class DubboZk {
     return new Promise((resolve, reject) =>
       this.client.getChildren(path, (err, c) => {
         if (err && isCode(err, Exception.NO_NODE)) resolve([]);
-        else if (err) reject(err);
+        else if (err) reject(asError(err));
         else resolve(c);
       }),
     );
@@ -229,7 +247,7 @@ export class DubboZk {
     return new Promise((resolve, reject) =>
       this.client.getData(path, (err, d) => {
         if (err && isCode(err, Exception.NO_NODE)) resolve(undefined);
-        else if (err) reject(err);
+        else if (err) reject(asError(err));
         else resolve(d);
       }),
     );

@@ -11,7 +11,16 @@
  */
 import assert from 'node:assert/strict';
 import { spawn, type ChildProcess } from 'node:child_process';
-import { accessSync, closeSync, constants, mkdtempSync, openSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import {
+  accessSync,
+  closeSync,
+  constants,
+  mkdtempSync,
+  openSync,
+  readFileSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs';
 import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { delimiter, join } from 'node:path';
@@ -231,7 +240,9 @@ export class ZooKeeperServer {
     const deadline = Date.now() + 30_000;
     while (Date.now() < deadline) {
       if (child.exitCode !== null || child.signalCode !== null) {
-        throw new Error(`zookeeper exited during start (${child.exitCode ?? child.signalCode}):\n${this.logTail()}`);
+        throw new Error(
+          `zookeeper exited during start (${child.exitCode ?? child.signalCode}):\n${this.logTail()}`,
+        );
       }
       if ((await this.srvr()).includes('Mode: standalone')) return;
       await new Promise((r) => setTimeout(r, 50));
