@@ -105,8 +105,8 @@ describeWithZooKeeper('a real Java Dubbo 3.3 provider in ZooKeeper', (install) =
           resolve();
         }
       };
-      child.stdout!.on('data', onData);
-      child.stderr!.on('data', (d: Buffer) => (out = (out + d.toString()).slice(-20_000)));
+      child.stdout.on('data', onData);
+      child.stderr.on('data', (d: Buffer) => (out = (out + d.toString()).slice(-20_000)));
       child.once('exit', (code) => {
         clearTimeout(timer);
         reject(new Error(`provider exited with ${code}:\n${out}`));
