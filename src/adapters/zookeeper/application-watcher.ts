@@ -49,7 +49,7 @@ export class ApplicationWatcher {
 
   async resync(): Promise<void> {
     await readFresh(this.ctx, this.rootKey, () => this.readRoot(false));
-    await allSettled([...this.apps.keys()], (app) =>
+    await allSettled([...this.apps.keys()], this.ctx.slots.size, (app) =>
       readFresh(this.ctx, this.key(app), () => this.readApp(app, true)),
     );
   }
@@ -129,7 +129,7 @@ export class ApplicationWatcher {
         toRead.push(id);
       }
     }
-    await allSettled(toRead, (id) =>
+    await allSettled(toRead, this.ctx.slots.size, (id) =>
       readFresh(this.ctx, this.instanceKey(app, id), () => this.readInstance(app, id, false)),
     );
     if (this.apps.get(app) !== state || this.ctx.signal.aborted) return;

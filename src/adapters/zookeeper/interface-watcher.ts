@@ -44,7 +44,7 @@ export class InterfaceWatcher {
   /** Re-reads the interface list and every interface's providers, re-arming all watches. */
   async resync(): Promise<void> {
     await readFresh(this.ctx, this.rootKey, () => this.readRoot(false));
-    await allSettled([...this.ifaces.keys()], (iface) =>
+    await allSettled([...this.ifaces.keys()], this.ctx.slots.size, (iface) =>
       readFresh(this.ctx, this.key(iface), () => this.readProviders(iface)),
     );
   }

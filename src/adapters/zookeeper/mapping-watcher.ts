@@ -41,7 +41,7 @@ export class MappingWatcher {
 
   async resync(): Promise<void> {
     await readFresh(this.ctx, this.listKey, () => this.readList(false));
-    await allSettled([...this.mappings.keys()], (iface) =>
+    await allSettled([...this.mappings.keys()], this.ctx.slots.size, (iface) =>
       readFresh(this.ctx, this.key(iface), () => this.readMapping(iface)),
     );
   }

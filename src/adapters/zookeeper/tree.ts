@@ -52,11 +52,31 @@ export async function readFresh(ctx: TreeContext, key: string, read: () => Promi
   }
 }
 
-/** Runs `fn` over `items`, all at once (the slots bound the requests), and rejects with the first failure after all settle. */
-export async function allSettled<T>(items: Iterable<T>, fn: (item: T) => Promise<void>): Promise<void> {
-  const results = await Promise.allSettled([...items].map(fn));
-  const failed = results.find((r): r is PromiseRejectedResult => r.status === 'rejected');
-  if (failed) throw failed.reason;
+/**
+ * Runs `fn` over `items` with at most `limit` running (a small pool rather
+ * than thousands of semaphore waiters, each holding an abort listener), and
+ * rejects with the first failure once all have settled.
+ */
+export async function allSettled<T>(
+  items: Iterable<T>,
+  limit: number,
+  fn: (item: T) => Promise<void>,
+): Promise<void> {
+  const list = [...items];
+  let next = 0;
+  let failure: { err: unknown } | undefined;
+  const worker = async (): Promise<void> => {
+    while (next < list.length) {
+      const item = list[next++]!;
+      try {
+        await fn(item);
+      } catch (err) {
+        failure ??= { err };
+      }
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(limit, list.length) }, worker));
+  if (failure) throw failure.err;
 }
 
 /** Dubbo's own folders under the root, which are not interfaces. */
