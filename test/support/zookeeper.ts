@@ -1,0 +1,264 @@
+/**
+ * Starts a real ZooKeeper server (Debian's package: java and
+ * /usr/share/java/zookeeper.jar) for integration tests: a free loopback port,
+ * a low tickTime so sessions can expire in about a second, container nodes
+ * checked every second, readiness through the `srvr` four-letter word; stopped
+ * by PID, frozen with SIGSTOP and thawed with SIGCONT, restarted on the same
+ * port with the same data dir.
+ *
+ * Set JAVA_BIN or ZOOKEEPER_JAR to use others. Without them suites skip,
+ * except under CI where they fail (.ci/install-zookeeper.sh installs them).
+ */
+import assert from 'node:assert/strict';
+import { spawn, type ChildProcess } from 'node:child_process';
+import {
+  accessSync,
+  closeSync,
+  constants,
+  mkdtempSync,
+  openSync,
+  readFileSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs';
+import { connect } from 'node:net';
+import { tmpdir } from 'node:os';
+import { delimiter, join } from 'node:path';
+import { describe, test } from 'node:test';
+import { freePort } from './ports.js';
+
+const DEFAULT_JAR = '/usr/share/java/zookeeper.jar';
+const SLF4J_SIMPLE = '/usr/share/java/slf4j-simple.jar';
+
+export interface ZooKeeperInstall {
+  readonly java: string;
+  readonly jar: string;
+}
+
+function onPath(name: string): string | undefined {
+  for (const dir of (process.env.PATH ?? '').split(delimiter)) {
+    if (!dir) continue;
+    const candidate = join(dir, name);
+    try {
+      accessSync(candidate, constants.X_OK);
+      return candidate;
+    } catch {
+      // not here
+    }
+  }
+  return undefined;
+}
+
+function readable(path: string): boolean {
+  try {
+    accessSync(path, constants.R_OK);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** java and the ZooKeeper server jar, or undefined when either is missing. */
+export function findZooKeeper(): ZooKeeperInstall | undefined {
+  const java = process.env.JAVA_BIN || onPath('java');
+  const jar = process.env.ZOOKEEPER_JAR || DEFAULT_JAR;
+  if (java === undefined || !readable(jar)) return undefined;
+  return { java, jar };
+}
+
+/**
+ * `describe` for suites that need a real ZooKeeper. Without java or the jar
+ * the suite is skipped with a message (counted by node:test), or, when `CI`
+ * is set, one failing test says how to install it.
+ */
+export function describeWithZooKeeper(name: string, fn: (install: ZooKeeperInstall) => void): void {
+  const install = findZooKeeper();
+  if (install !== undefined) {
+    describe(name, () => fn(install));
+    return;
+  }
+  const message =
+    'ZooKeeper not found (needs java on PATH and /usr/share/java/zookeeper.jar, or JAVA_BIN / ZOOKEEPER_JAR; run .ci/install-zookeeper.sh as root)';
+  if (process.env.CI) {
+    test(`${name}: needs ZooKeeper`, () => assert.fail(message));
+  } else {
+    describe(name, { skip: message }, () => undefined);
+  }
+}
+
+export interface ZooKeeperOptions {
+  /** ZooKeeper's tick in ms; sessions may be 2 to 20 ticks long. Default 500 (sessions of 1-10 s). */
+  readonly tickTime?: number;
+}
+
+const live = new Set<ChildProcess>();
+process.on('exit', () => {
+  for (const child of live) {
+    try {
+      process.kill(child.pid!, 'SIGCONT');
+      process.kill(child.pid!, 'SIGKILL');
+    } catch {
+      // already gone
+    }
+  }
+});
+
+export class ZooKeeperServer {
+  private child: ChildProcess | undefined;
+  private frozen = false;
+
+  private constructor(
+    readonly install: ZooKeeperInstall,
+    readonly dir: string,
+    readonly port: number,
+  ) {}
+
+  static async start(install: ZooKeeperInstall, opts: ZooKeeperOptions = {}): Promise<ZooKeeperServer> {
+    const dir = mkdtempSync(join(tmpdir(), 'irb-zk-'));
+    const port = await freePort();
+    const server = new ZooKeeperServer(install, dir, port);
+    writeFileSync(
+      join(dir, 'zoo.cfg'),
+      [
+        `tickTime=${opts.tickTime ?? 500}`,
+        `dataDir=${join(dir, 'data')}`,
+        `clientPort=${port}`,
+        'clientPortAddress=127.0.0.1',
+        'maxClientCnxns=0',
+        'admin.enableServer=false',
+        '4lw.commands.whitelist=ruok,srvr,stat,mntr',
+        '',
+      ].join('\n'),
+    );
+    await server.launch();
+    return server;
+  }
+
+  /** `127.0.0.1:<port>`, as a connection string. */
+  get address(): string {
+    return `127.0.0.1:${this.port}`;
+  }
+
+  get pid(): number | undefined {
+    return this.child?.pid;
+  }
+
+  /** SIGSTOP: the server keeps its socket open but answers nothing (a hung or partitioned server). */
+  freeze(): void {
+    if (!this.child?.pid || this.frozen) return;
+    process.kill(this.child.pid, 'SIGSTOP');
+    this.frozen = true;
+  }
+
+  /** SIGCONT after freeze(). */
+  thaw(): void {
+    if (!this.child?.pid || !this.frozen) return;
+    process.kill(this.child.pid, 'SIGCONT');
+    this.frozen = false;
+  }
+
+  /** SIGKILL, as if the server crashed (works on a frozen server too). */
+  async kill(): Promise<void> {
+    await this.signal('SIGKILL');
+  }
+
+  /** Starts again on the same port with the same data dir (persistent nodes and sessions survive). */
+  async restart(): Promise<void> {
+    if (this.child) await this.kill();
+    await this.launch();
+  }
+
+  /** Stops by PID (TERM, then KILL after 3 s) and deletes the folder. */
+  async stop(): Promise<void> {
+    if (this.child) {
+      this.thaw();
+      const child = this.child;
+      const timer = setTimeout(() => {
+        try {
+          process.kill(child.pid!, 'SIGKILL');
+        } catch {
+          // gone
+        }
+      }, 3_000);
+      await this.signal('SIGTERM');
+      clearTimeout(timer);
+    }
+    rmSync(this.dir, { recursive: true, force: true });
+  }
+
+  logTail(): string {
+    try {
+      return readFileSync(join(this.dir, 'zk.log'), 'utf8').split('\n').slice(-30).join('\n');
+    } catch {
+      return '';
+    }
+  }
+
+  /** The answer to the `srvr` four-letter word ('' when the server does not answer in 2 s). */
+  srvr(): Promise<string> {
+    return new Promise((resolve) => {
+      let out = '';
+      const socket = connect(this.port, '127.0.0.1');
+      const timer = setTimeout(() => {
+        socket.destroy();
+        resolve('');
+      }, 2_000);
+      socket.on('connect', () => socket.write('srvr'));
+      socket.on('data', (d: Buffer) => (out += d.toString()));
+      socket.on('error', () => undefined);
+      socket.on('close', () => {
+        clearTimeout(timer);
+        resolve(out);
+      });
+    });
+  }
+
+  private async launch(): Promise<void> {
+    const log = openSync(join(this.dir, 'zk.log'), 'a');
+    const cp = readable(SLF4J_SIMPLE) ? `${this.install.jar}:${SLF4J_SIMPLE}` : this.install.jar;
+    const child = spawn(
+      this.install.java,
+      [
+        '-Xmx128m',
+        '-XX:+UseSerialGC',
+        '-XX:TieredStopAtLevel=1',
+        '-Dorg.slf4j.simpleLogger.defaultLogLevel=warn',
+        // Emptied container nodes (e.g. /services/<app>) go within 1-2 s instead of 60 s.
+        '-Dznode.container.checkIntervalMs=1000',
+        '-cp',
+        cp,
+        'org.apache.zookeeper.server.quorum.QuorumPeerMain',
+        join(this.dir, 'zoo.cfg'),
+      ],
+      { stdio: ['ignore', log, log], cwd: this.dir },
+    );
+    closeSync(log);
+    this.child = child;
+    this.frozen = false;
+    live.add(child);
+    child.once('exit', () => live.delete(child));
+    const deadline = Date.now() + 30_000;
+    while (Date.now() < deadline) {
+      if (child.exitCode !== null || child.signalCode !== null) {
+        throw new Error(
+          `zookeeper exited during start (${child.exitCode ?? child.signalCode}):\n${this.logTail()}`,
+        );
+      }
+      if ((await this.srvr()).includes('Mode: standalone')) return;
+      await new Promise((r) => setTimeout(r, 50));
+    }
+    throw new Error(`zookeeper did not answer srvr in 30 s:\n${this.logTail()}`);
+  }
+
+  private async signal(sig: NodeJS.Signals): Promise<void> {
+    const child = this.child;
+    if (!child) return;
+    this.child = undefined;
+    if (child.exitCode !== null || child.signalCode !== null) return;
+    const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+    process.kill(child.pid!, sig);
+    if (this.frozen && sig !== 'SIGKILL') process.kill(child.pid!, 'SIGCONT');
+    this.frozen = false;
+    await exited;
+  }
+}
