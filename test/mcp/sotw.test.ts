@@ -194,6 +194,24 @@ describe('SotW ADS', () => {
     assert.deepEqual(names(se), ['ns/a']);
   });
 
+  test('the silence check: an open stream that gets nothing is silent; one the server hangs up on is not', async () => {
+    fx = await ctx.start();
+    fx.put('a');
+    const s = connect(fx);
+    s.send({ typeUrl: SE_V1, responseNonce: 'x' });
+    const first = await s.next();
+    s.send({ typeUrl: SE_V1, responseNonce: first.nonce, versionInfo: first.versionInfo });
+    assert.equal(await s.silentFor(100), true);
+    fx.put('b');
+    assert.equal(await s.silentFor(2000), false, 'a push is not silence');
+    // The server ends the stream while the client is waiting for silence.
+    const refused = assert.rejects(s.silentFor(2000), /stream closed instead of staying silent/);
+    await fx.server.close(500);
+    await refused;
+    // and once the stream is gone, silence is refused at once
+    await assert.rejects(s.silentFor(2000), /stream closed instead of staying silent/);
+  });
+
   test('several clients receive byte-identical resources and versions', async () => {
     fx = await ctx.start();
     for (let i = 0; i < 20; i++) fx.put(`svc-${i}`, `10.0.0.${i}`);
