@@ -107,13 +107,17 @@ export class AdsStream<Req, Res> {
     });
   }
 
-  /** Resolves true if nothing arrives within `ms` (for "nothing is sent" assertions). */
+  /**
+   * For "nothing is sent" assertions: true if the stream stays open and nothing
+   * arrives within `ms`, false if a response arrives. A stream that ended or
+   * failed (before or during the window) is not silent: that rejects.
+   */
   async silentFor(ms: number): Promise<boolean> {
     try {
       await this.next(ms);
       return false;
-    } catch (err) {
-      if (this.error && !this.ended) throw err;
+    } catch {
+      if (this.error) throw new Error(`stream closed instead of staying silent: ${this.error.message}`);
       return true;
     }
   }

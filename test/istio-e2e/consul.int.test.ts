@@ -6,11 +6,12 @@
  * Consul API's answer.
  */
 import assert from 'node:assert/strict';
-import { after, before, describe, test } from 'node:test';
+import { after, before, test } from 'node:test';
 import { adapterCatalog } from '../../src/adapters/catalog/catalog.js';
 import { BridgeProcess } from '../support/bridge-process.js';
 import { ConsulAgent, describeWithConsul, ttlCheck } from '../support/consul.js';
 import { addressesOf, describeWithIstio, endpointsOf, Istiod } from '../support/istiod.js';
+import { unavailableSuite } from '../support/skip.js';
 import {
   assertIstiodHoldsBridgeState,
   assertIstiodSubscribed,
@@ -183,11 +184,8 @@ function suite(bin: string): void {
 if (adapterCatalog.has('consul')) {
   describeWithConsul('Consul registry end to end', suite);
 } else {
-  describe(
+  unavailableSuite(
     SUITE,
-    {
-      skip: 'the consul adapter is not registered in src/adapters/catalog.ts (type: consul unavailable)',
-    },
-    () => undefined,
+    'the consul adapter is not registered in src/adapters/catalog.ts (type: consul unavailable)',
   );
 }

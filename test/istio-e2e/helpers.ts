@@ -203,6 +203,8 @@ async function checkIstiodSubscribed(
   assert.match(c.nodeId, /^sidecar~.*~istiod-e2e\.istio-system~istio-system\.svc\.cluster\.local$/);
   assert.deepEqual(c.watches.map((w) => w.typeUrl).sort(), [...typeUrls].sort());
   for (const w of c.watches) {
+    // Without this, a watch never answered (nothing sent, nothing ACKed) would pass the next check.
+    assert.ok(w.lastSentVersion, `${w.typeUrl} was answered`);
     assert.equal(w.lastAckedVersion, w.lastSentVersion, `${w.typeUrl} ACKed at the version sent`);
     assert.equal(w.nackCount, 0, `${w.typeUrl} never NACKed`);
   }

@@ -8,7 +8,7 @@ import { after, before, test } from 'node:test';
 import type { BridgeProcess } from '../support/bridge-process.js';
 import { makeTestPki, type TestPki } from '../support/certs.js';
 import { describeWithIstio, type Istiod } from '../support/istiod.js';
-import { openSotw } from '../../src/mcp/client.js';
+import { assertRefused, requestOutcome } from '../support/tls-probe.js';
 import {
   assertEveryKindReceived,
   assertIstiodHoldsBridgeState,
@@ -54,13 +54,12 @@ describeWithIstio('istiod 1.26 with the bridge over TLS (tlsSettings mode SIMPLE
   });
 
   test('the bridge refuses plaintext clients, so istiod really used TLS', async () => {
-    const s = openSotw(bridge.xds);
-    try {
-      s.send({ typeUrl: ISTIOD_126_TYPE_URLS[1]!, responseNonce: 'x' });
-      await assert.rejects(s.next(3000));
-    } finally {
-      s.close();
-    }
+    // Refused while connecting (UNAVAILABLE, the TLS port drops the HTTP/2 preface), not a read timeout.
+    await assertRefused(bridge.xds, ISTIOD_126_TYPE_URLS[1]!, undefined, /Failed to connect/);
+    // ...while a client trusting the test CA is answered on the same port.
+    assert.deepEqual(await requestOutcome(bridge.xds, ISTIOD_126_TYPE_URLS[1]!, { ca: pki.ca }), {
+      kind: 'answered',
+    });
   });
 
   test('a change reaches istiod over the TLS connection', async () => {

@@ -5,6 +5,7 @@ import { adsTestContext, type AdsFixture } from '../support/ads.js';
 import { eventually } from '../support/bridge.js';
 
 const SE = 'networking.istio.io/v1/ServiceEntry';
+const WE = 'networking.istio.io/v1/WorkloadEntry';
 
 const ctx = adsTestContext(openDelta);
 const connect = ctx.connect;
@@ -102,6 +103,35 @@ describe('Delta ADS', () => {
     const res = await s.next();
     assert.equal(res.typeUrl, 'networking.istio.io/v1/VirtualService');
     assert.equal(res.resources.length, 0);
+  });
+
+  test('ServiceEntry and WorkloadEntry wait for the first sync of every registry; other kinds are answered at once', async () => {
+    fx = await ctx.start({ gate: false });
+    fx.put('a');
+    const s = connect(fx);
+    s.send({ typeUrl: SE });
+    s.send({ typeUrl: WE });
+    s.send({ typeUrl: 'networking.istio.io/v1/Gateway' });
+    const first = await s.next();
+    assert.equal(first.typeUrl, 'networking.istio.io/v1/Gateway');
+    assert.deepEqual(sent(first), []);
+    fx.put('b'); // a change before the sync must not slip through either
+    assert.ok(await s.silentFor(300), 'ServiceEntry/WorkloadEntry must wait for the sync');
+    const waiting = fx.server
+      .clients()[0]!
+      .watches.filter((w) => w.waitingForSync)
+      .map((w) => w.typeUrl);
+    assert.deepEqual(waiting.sort(), [SE, WE]);
+    fx.store.markComplete();
+    const after = [await s.next(), await s.next()].sort((x, y) => x.typeUrl.localeCompare(y.typeUrl));
+    assert.deepEqual(
+      after.map((r) => [r.typeUrl, sent(r)]),
+      [
+        [SE, ['ns/a', 'ns/b']],
+        [WE, []],
+      ],
+    );
+    assert.ok(fx.server.clients()[0]!.watches.every((w) => !w.waitingForSync));
   });
 
   test('a NACK is counted and nothing is re-sent', async () => {

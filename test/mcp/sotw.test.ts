@@ -170,12 +170,13 @@ describe('SotW ADS', () => {
     let i = 0;
     const timer = setInterval(() => fx!.put(`svc-${i++}`), 50);
     try {
-      await s.next(2000);
+      // Without the maximum delay nothing would come while the changes go on.
+      await s.next(5000);
     } finally {
       clearInterval(timer);
     }
     const took = Date.now() - started;
-    assert.ok(took < 900, `push took ${took} ms despite maxDelay 300 ms`);
+    assert.ok(took < 1500, `push took ${took} ms despite maxDelay 300 ms`);
   });
 
   test('ServiceEntry waits for the first sync of every registry; other kinds are answered at once', async () => {
@@ -192,6 +193,24 @@ describe('SotW ADS', () => {
     const se = await s.next();
     assert.equal(se.typeUrl, SE_V1);
     assert.deepEqual(names(se), ['ns/a']);
+  });
+
+  test('the silence check: an open stream that gets nothing is silent; one the server hangs up on is not', async () => {
+    fx = await ctx.start();
+    fx.put('a');
+    const s = connect(fx);
+    s.send({ typeUrl: SE_V1, responseNonce: 'x' });
+    const first = await s.next();
+    s.send({ typeUrl: SE_V1, responseNonce: first.nonce, versionInfo: first.versionInfo });
+    assert.equal(await s.silentFor(100), true);
+    fx.put('b');
+    assert.equal(await s.silentFor(2000), false, 'a push is not silence');
+    // The server ends the stream while the client is waiting for silence.
+    const refused = assert.rejects(s.silentFor(2000), /stream closed instead of staying silent/);
+    await fx.server.close(500);
+    await refused;
+    // and once the stream is gone, silence is refused at once
+    await assert.rejects(s.silentFor(2000), /stream closed instead of staying silent/);
   });
 
   test('several clients receive byte-identical resources and versions', async () => {

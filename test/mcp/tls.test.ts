@@ -2,28 +2,20 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { after, before, describe, test } from 'node:test';
 import { BridgeError } from '../../src/errors.js';
-import { openSotw, type ClientTls } from '../../src/mcp/client.js';
+import type { ClientTls } from '../../src/mcp/client.js';
 import { AdsServer } from '../../src/mcp/server.js';
 import { xdsServerCredentials } from '../../src/mcp/tls.js';
 import { ResourceStore } from '../../src/store/resource-store.js';
 import { noTelemetry } from '../../src/telemetry/telemetry.js';
 import { silentLogger } from '../support/bridge.js';
 import { makeTestPki, type TestPki } from '../support/certs.js';
+import { freePort } from '../support/ports.js';
+import { assertRefused, requestOutcome } from '../support/tls-probe.js';
 
 const SE = 'networking.istio.io/v1/ServiceEntry';
 
-async function answered(address: string, tls?: ClientTls): Promise<boolean> {
-  const s = openSotw(address, tls);
-  try {
-    s.send({ typeUrl: SE, responseNonce: 'x' });
-    await s.next(3000);
-    return true;
-  } catch {
-    return false;
-  } finally {
-    s.close();
-  }
-}
+const answered = async (address: string, tls?: ClientTls): Promise<void> =>
+  assert.deepEqual(await requestOutcome(address, SE, tls), { kind: 'answered' });
 
 describe('xDS over TLS', () => {
   let pki: TestPki;
@@ -35,9 +27,9 @@ describe('xDS over TLS', () => {
     for (const s of servers) await s.close(200);
   });
 
-  async function start(tls: Parameters<typeof xdsServerCredentials>[0]): Promise<string> {
+  async function start(tls: Parameters<typeof xdsServerCredentials>[0], gate = true): Promise<string> {
     const store = new ResourceStore();
-    store.markComplete();
+    if (gate) store.markComplete();
     const server = new AdsServer(store, noTelemetry, silentLogger, {
       debounceMs: 0,
       maxDelayMs: 100,
@@ -50,16 +42,32 @@ describe('xDS over TLS', () => {
 
   test('with a certificate, a client trusting the CA is answered and a plaintext client is not', async () => {
     const address = await start({ certFile: 'server.pem', keyFile: 'server.key' });
-    assert.equal(await answered(address, { ca: pki.ca }), true);
-    assert.equal(await answered(address), false);
+    await answered(address, { ca: pki.ca });
+    // The HTTP/2 preface of a plaintext client is not a TLS ClientHello: the connection is dropped.
+    await assertRefused(address, SE, undefined, /Failed to connect/);
+    await answered(address, { ca: pki.ca });
   });
 
   test('with a client CA, only clients presenting a certificate it signed are answered', async () => {
     const address = await start({ certFile: 'server.pem', keyFile: 'server.key', clientCaFile: 'ca.pem' });
-    assert.equal(await answered(address, { ca: pki.ca }), false);
+    await assertRefused(address, SE, { ca: pki.ca }, /certificate required/);
+    await assertRefused(address, SE, undefined, /Failed to connect/);
     const cert = readFileSync(pki.clientCert);
     const key = readFileSync(pki.clientKey);
-    assert.equal(await answered(address, { ca: pki.ca, cert, key }), true);
+    await answered(address, { ca: pki.ca, cert, key });
+  });
+
+  test('negative control: a held request or a closed port is not taken for a refusal', async () => {
+    // Plaintext server, gate closed: the connection works, the ServiceEntry request is held.
+    const held = await start(undefined, false);
+    const outcome = await requestOutcome(held, SE, undefined, 300);
+    assert.ok(
+      outcome.kind === 'error' && outcome.code === undefined,
+      `a read timeout carries no gRPC status: ${JSON.stringify(outcome)}`,
+    );
+    await assert.rejects(assertRefused(held, SE, undefined, /./, 300), /UNAVAILABLE/);
+    const closed = `127.0.0.1:${await freePort()}`;
+    await assert.rejects(assertRefused(closed, SE, undefined, /./), /accepts TCP connections/);
   });
 
   test('a missing key file is a typed error naming the key', () => {

@@ -1,5 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
+import protobuf from 'protobufjs';
+import { decodeMcpResource } from '../../src/codec/decode.js';
 import { encodeResource } from '../../src/codec/resource-codec.js';
 import type { ServiceEntryResource } from '../../src/model/istio.js';
 import { KindStore } from '../../src/store/kind-store.js';
@@ -18,6 +20,32 @@ const entry = (name: string, address = '10.0.0.1'): ServiceEntryResource => ({
     endpoints: [{ address }],
   },
 });
+
+/**
+ * Decodes what a SotW response carries from `sotwBody()`: the body is a run of
+ * `resources` fields (2), each a google.protobuf.Any of an MCP Resource.
+ */
+function servedBody(s: KindStore): { key: string; version: string; resource: unknown }[] {
+  const reader = protobuf.Reader.create(Buffer.concat(s.sotwBody().parts));
+  const out: { key: string; version: string; resource: unknown }[] = [];
+  while (reader.pos < reader.len) {
+    const tag = reader.uint32();
+    assert.equal(tag, (2 << 3) | 2, 'only length-delimited resources fields (2) in the body');
+    const any = protobuf.Reader.create(reader.bytes());
+    let typeUrl = '';
+    let value: Uint8Array = new Uint8Array();
+    while (any.pos < any.len) {
+      const t = any.uint32();
+      if (t === (1 << 3) + 2) typeUrl = any.string();
+      else if (t === (2 << 3) + 2) value = any.bytes();
+      else any.skipType(t & 7);
+    }
+    const d = decodeMcpResource({ type_url: typeUrl, value });
+    if ('error' in d) assert.fail(d.error);
+    out.push({ key: `${d.resource.namespace}/${d.resource.name}`, version: d.version, resource: d.resource });
+  }
+  return out;
+}
 
 describe('KindStore', () => {
   test('an unchanged resource is not reported as changed and keeps its version', () => {
@@ -65,8 +93,33 @@ describe('KindStore', () => {
 
   test('the SotW body lists resources sorted by name', () => {
     const s = new KindStore('ServiceEntry');
-    s.apply([entry('c'), entry('a'), entry('b')], []);
+    s.apply([entry('c', '10.0.0.3'), entry('a'), entry('b')], []);
     assert.deepEqual(s.keys(), ['ns/a', 'ns/b', 'ns/c']);
+    const served = servedBody(s);
+    assert.deepEqual(
+      served.map((r) => r.key),
+      ['ns/a', 'ns/b', 'ns/c'],
+    );
+    assert.deepEqual(served[2]!.resource, entry('c', '10.0.0.3'));
+    for (const r of served) assert.equal(r.version, s.get(r.key)!.version);
+  });
+
+  test('the SotW body follows every change: updates, additions and removals', () => {
+    const s = new KindStore('ServiceEntry');
+    s.apply([entry('a'), entry('b')], []);
+    assert.equal(servedBody(s).length, 2); // builds and caches the body
+    s.apply([entry('a', '10.0.0.9'), entry('c')], ['ns/b']);
+    const served = servedBody(s);
+    assert.deepEqual(
+      served.map((r) => r.key),
+      ['ns/a', 'ns/c'],
+    );
+    assert.deepEqual(served[0]!.resource, entry('a', '10.0.0.9'));
+    assert.deepEqual(served[1]!.resource, entry('c'));
+    assert.equal(
+      s.sotwBody().length,
+      s.sotwBody().parts.reduce((n, p) => n + p.length, 0),
+    );
   });
 
   test('the per-resource version is a content hash, not a counter or a time', () => {

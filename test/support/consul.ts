@@ -21,8 +21,8 @@ import {
 import { freePort } from './ports.js';
 import { tmpdir } from 'node:os';
 import { delimiter, join } from 'node:path';
-import { describe, test } from 'node:test';
-import assert from 'node:assert/strict';
+import { describe } from 'node:test';
+import { unavailableSuite } from './skip.js';
 
 export function findConsul(): string | undefined {
   const fromEnv = process.env.CONSUL_BIN;
@@ -42,8 +42,8 @@ export function findConsul(): string | undefined {
 
 /**
  * `describe` for suites that need a real Consul. Without a binary the suite
- * is skipped with a message, or, when `CI` is set, one failing test says how
- * to install it.
+ * is one skipped test with a message (counted by the runner), or, under CI,
+ * one failing test that says how to install it.
  */
 export function describeWithConsul(name: string, fn: (bin: string) => void): void {
   const bin = findConsul();
@@ -51,13 +51,10 @@ export function describeWithConsul(name: string, fn: (bin: string) => void): voi
     describe(name, () => fn(bin));
     return;
   }
-  const message =
-    'consul binary not found (set CONSUL_BIN or put consul on PATH; run .ci/install-consul.sh as root to install Consul 1.8.7)';
-  if (process.env.CI) {
-    test(`${name}: needs a consul binary`, () => assert.fail(message));
-  } else {
-    describe(name, { skip: message }, () => undefined);
-  }
+  unavailableSuite(
+    name,
+    'consul binary not found (set CONSUL_BIN or put consul on PATH; run .ci/install-consul.sh as root to install Consul 1.8.7)',
+  );
 }
 
 export interface ConsulAgentOptions {

@@ -3,10 +3,11 @@
  *
  * - `istioFixtures()` runs `bash test/istio/build.sh` (it caches the Go builds
  *   under ~/.cache/irb) and returns the binary paths, or why there are none.
- * - `describeWithIstio()` skips a suite with a message when Go or the binaries
- *   are unavailable, and fails it instead when `CI` is set.
+ * - `describeWithIstio()` skips a suite with a message (one skipped test) when
+ *   Go or the binaries are unavailable, and fails it instead under CI.
  *   `describeWithLegacyIstio()` does the same for the legacy istiod (the 1.22
- *   line, built by test/istio-legacy/build.sh, which build.sh runs).
+ *   line, built by test/istio-legacy/build.sh, which build.sh runs), except
+ *   that it skips under CI too: that suite is not part of CI.
  * - `Istiod.start()` runs `test/istio/run-istiod.sh` (pilot-discovery with one
  *   `xds://` config source) on free loopback ports, captures its log, waits
  *   until it is ready and offers its debug views; `stop()` ends it by PID.
@@ -14,14 +15,14 @@
  * - `runProbe()` runs adsc-probe (istio's own pkg/adsc client + validating store).
  * - `reportConvergence()` prints a measured time and appends it to `IRB_E2E_TIMINGS`.
  */
-import assert from 'node:assert/strict';
 import { execFile, spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { appendFileSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { describe, test } from 'node:test';
+import { describe } from 'node:test';
 import { freePort } from './ports.js';
+import { unavailableSuite } from './skip.js';
 
 /** The repository root (this file runs from dist/test/support/). */
 export const REPO_ROOT = join(import.meta.dirname, '..', '..', '..');
@@ -93,7 +94,8 @@ export function istioFixtures(): IstioFixtures | { readonly missing: string } {
 
 /**
  * `describe` for suites that need real istiod. Without the fixtures the suite
- * is skipped with the reason, or, under CI, one failing test carries it.
+ * is one skipped test with the reason (counted by the runner), or, under CI,
+ * one failing test carries it.
  */
 export function describeWithIstio(name: string, fn: (fx: IstioFixtures) => void): void {
   const fx = istioFixtures();
@@ -101,14 +103,15 @@ export function describeWithIstio(name: string, fn: (fx: IstioFixtures) => void)
     describe(name, () => fn(fx));
     return;
   }
-  skipOrFail(name, 'istiod fixtures', fx.missing);
+  unavailableSuite(name, `istiod fixtures unavailable: ${fx.missing}`);
 }
 
 /**
  * `describeWithIstio` for suites that need the legacy (1.22-line) istiod. It
  * can only be built where its istio.io/api commit can be had (the module proxy
- * here refuses it), so a machine without the cached binaries skips the suite
- * with the reason, under CI too; case 7 is then covered by the adsc-probe suite.
+ * refuses it), so it is not part of CI: a machine without the cached binaries
+ * counts the suite as one skipped test with the reason, under CI too (the
+ * runner lists it); case 7 is then covered by the adsc-probe suite.
  */
 export function describeWithLegacyIstio(
   name: string,
@@ -116,23 +119,19 @@ export function describeWithLegacyIstio(
 ): void {
   const fx = istioFixtures();
   if ('missing' in fx) {
-    skipOrFail(name, 'istiod fixtures', fx.missing);
+    unavailableSuite(name, `istiod fixtures unavailable: ${fx.missing}`);
     return;
   }
   const legacy = fx.legacy;
   if ('missing' in legacy) {
-    describe(name, { skip: `legacy istiod fixtures unavailable: ${legacy.missing}` }, () => undefined);
+    unavailableSuite(
+      name,
+      `legacy (1.22-line) istiod fixtures unavailable: ${legacy.missing}; this suite is not part of CI`,
+      { notInCi: true },
+    );
     return;
   }
   describe(name, () => fn(fx, legacy));
-}
-
-function skipOrFail(name: string, what: string, missing: string): void {
-  if (process.env.CI) {
-    test(`${name}: needs the ${what}`, () => assert.fail(missing));
-  } else {
-    describe(name, { skip: `${what} unavailable: ${missing}` }, () => undefined);
-  }
 }
 
 // ---- istiod's debug views ---------------------------------------------------------------

@@ -98,8 +98,11 @@ describe('consul blocking-query loop', () => {
     const gaps = r.times.slice(1).map((t, i) => t - r.times[i]!);
     // after the first (non-blocking) answer, the pause applies
     assert.ok(gaps[0]! >= MIN_INTERVAL_MS - 5, `first gap ${gaps[0]} ms`);
-    // every forward move re-arms at once
-    for (const g of gaps.slice(1, 7)) assert.ok(g < 50, `re-arm gap ${g} ms`);
+    // every forward move re-arms at once: six re-arms together take less than half of the
+    // six pauses they would otherwise sit out (room for a loaded machine, none for a pause each)
+    const rearms = gaps.slice(1, 7);
+    const rearmMs = rearms.reduce((a, b) => a + b, 0);
+    assert.ok(rearmMs < 3 * MIN_INTERVAL_MS, `six re-arms took ${rearmMs} ms (gaps ${rearms.join(', ')})`);
     // an unchanged index (wait timed out or woke up for nothing) is followed by the pause
     assert.ok(gaps[7]! >= MIN_INTERVAL_MS - 5, `gap after an unchanged answer ${gaps[7]} ms`);
   });
@@ -145,6 +148,7 @@ describe('consul blocking-query loop', () => {
       onError: () => setTimeout(() => ac.abort(), 20),
     });
     await loop;
-    assert.ok(Date.now() - t0 < 1_000);
+    const ms = Date.now() - t0;
+    assert.ok(ms < 10_000, `the loop ended ${ms} ms after the abort; the back-off is 60 s`);
   });
 });

@@ -80,8 +80,10 @@ describeWithConsul('consul adapter with 1,000 services', (bin) => {
     await sink.waitFor('100 removed', () => sink.removedIds().length >= 100, 20_000);
     assert.equal(sink.services.size, COUNT - 100);
     assert.equal(adapter.stats()!.watchedServices, COUNT - 100);
+    // In-flight queries block for up to `wait` (5 s): a stop that waited for them would take
+    // about that long. A correct one takes milliseconds; the limit leaves room for a loaded machine.
     const stopMs = await running.stop();
-    assert.ok(stopMs < 1_000, `stop() with ${COUNT - 100} watches took ${stopMs} ms`);
+    assert.ok(stopMs < 3_000, `stop() with ${COUNT - 100} watches took ${stopMs} ms`);
     console.log(
       `consul scale: registered ${COUNT} in ${registeredMs} ms; first sync ${syncMs} ms; change seen after ${changeMs} ms; peak in flight ${stats.peakQueriesInFlight}; stop ${stopMs} ms`,
     );

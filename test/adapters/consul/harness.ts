@@ -46,6 +46,24 @@ export function sleep(ms: number): Promise<void> {
   return new Promise((r) => setTimeout(r, ms));
 }
 
+/** Polls `predicate` every 20 ms until it holds; fails after `timeoutMs`. */
+export async function until(what: string, predicate: () => boolean, timeoutMs = 10_000): Promise<void> {
+  const end = Date.now() + timeoutMs;
+  while (!predicate()) {
+    if (Date.now() > end) throw new Error(`timed out after ${timeoutMs} ms waiting for: ${what}`);
+    await sleep(20);
+  }
+}
+
+/**
+ * A limit for stop(): far above what a correct stop takes on a loaded machine,
+ * far below the `wait` (30 s) or back-off a stop that did not abort would sit out.
+ */
+export const STOP_LIMIT_MS = 10_000;
+
+/** Settings under which a stop that does not abort would hang for 30 s: blocking queries and back-off. */
+export const LONG_WAITS = { wait: '30s', backoff: { initial: '30s', max: '30s' } } as const;
+
 /** Runs `fn` over `items` with at most `limit` running at once. */
 export async function inParallel<T>(
   items: readonly T[],
