@@ -1,9 +1,10 @@
 import type { AdapterDefinition } from './definition.js';
 import { consulAdapter } from './consul/adapter.js';
+import { eurekaAdapter } from './eureka/adapter.js';
 import { fileAdapter } from './file/adapter.js';
 
 /** Every registry type the bridge knows. Adding one means adding it here; nothing else changes. */
-const definitions: readonly AdapterDefinition<unknown>[] = [fileAdapter, consulAdapter];
+const definitions: readonly AdapterDefinition<unknown>[] = [fileAdapter, consulAdapter, eurekaAdapter];
 
 export const adapterCatalog: ReadonlyMap<string, AdapterDefinition<unknown>> = new Map(
   definitions.map((d) => [d.type, d]),
