@@ -147,8 +147,8 @@ function parseInstance(
     overriddenStatus: overridden === undefined ? undefined : normaliseStatus(overridden),
     ipAddr: text(raw.ipAddr),
     hostName,
-    port: enabledPort(raw.port, 'port', what, issues),
-    securePort: enabledPort(raw.securePort, 'securePort', what, issues),
+    port: enabledPort(raw.port, 'port', true, what, issues),
+    securePort: enabledPort(raw.securePort, 'securePort', false, what, issues),
     vipAddress: text(raw.vipAddress),
     metadata: metadataOf(raw.metadata, what, issues),
     availabilityZone: text(awsMeta?.['availability-zone']),
@@ -161,14 +161,24 @@ function normaliseStatus(s: string | undefined): string {
   return upper !== undefined && KNOWN_STATUS.has(upper) ? upper : 'UNKNOWN';
 }
 
-/** The port number when enabled; a bare number counts as enabled. */
-function enabledPort(v: unknown, key: string, what: string, issues: WireIssue[]): number | undefined {
+/**
+ * The port number when enabled. Without an `@enabled` flag (or as a bare
+ * number) Eureka's defaults apply: port enabled, securePort disabled.
+ */
+function enabledPort(
+  v: unknown,
+  key: string,
+  byDefault: boolean,
+  what: string,
+  issues: WireIssue[],
+): number | undefined {
   let number: unknown = v;
-  let enabled = true;
+  let enabled = byDefault;
   if (isObject(v)) {
     number = v.$;
     const flag = v['@enabled'];
-    enabled = flag === true || (typeof flag === 'string' && flag.trim().toLowerCase() === 'true');
+    if (typeof flag === 'boolean') enabled = flag;
+    else if (typeof flag === 'string') enabled = flag.trim().toLowerCase() === 'true';
   }
   if (!enabled || number === undefined || number === null) return undefined;
   const n = typeof number === 'string' && /^\d+$/.test(number.trim()) ? Number(number) : number;
