@@ -42,16 +42,18 @@ export function eurekaHost(
   template: string | undefined,
   instances: readonly HostSource[],
 ): string {
-  if (template === undefined) return `${toDns1123Label(app)}.eureka`;
+  // The lower-case spelling is the service's name: the same label (and the same hash when cut).
+  const name = app.toLowerCase();
+  if (template === undefined) return `${toDns1123Label(name)}.eureka`;
   const values = new Map<string, string>();
   for (const p of placeholdersOf(template)) {
     if (values.has(p)) continue;
     let candidates: (string | undefined)[];
-    if (p === '{app}') candidates = [app];
+    if (p === '{app}') candidates = [name];
     else if (p === '{vipAddress}') candidates = instances.map((i) => i.vipAddress?.split(',')[0]?.trim());
     else candidates = instances.map((i) => i.metadata.get(p.slice(METADATA_PREFIX.length, -1)));
     const present = candidates.filter((c): c is string => c !== undefined && c !== '').sort(compareStrings);
-    values.set(p, present[0] ?? app);
+    values.set(p, present[0] ?? name);
   }
   return renderHost(template, values);
 }
