@@ -6,37 +6,18 @@
  */
 import { after, afterEach, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { EurekaAdapter } from '../../../src/adapters/eureka/adapter.js';
-import { eurekaSettingsSchema } from '../../../src/adapters/eureka/settings.js';
 import { APP_ANNOTATION, METADATA_ANNOTATION } from '../../../src/adapters/eureka/to-service.js';
 import { convertService } from '../../../src/convert/service-entry.js';
 import type { ServiceEntryResource } from '../../../src/model/istio.js';
 import type { RegistryService } from '../../../src/model/registry.js';
 import { describeWithEureka, EurekaServer, type InstanceDef } from '../../support/eureka.js';
-import { memoryLogger } from '../../support/memory-logger.js';
-import { RecordingSink } from '../../support/recording-sink.js';
-
-const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
-
-/** Polls `predicate` every 20 ms (for conditions no sink call announces). */
-async function pollUntil(what: string, predicate: () => boolean, timeoutMs: number): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!predicate()) {
-    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for: ${what}`);
-    await sleep(20);
-  }
-}
+import type { RecordingSink } from '../../support/recording-sink.js';
+import { Adapters, pollUntil, sleep, type RunningAdapter } from './harness.js';
 
 /** How long one change may take to arrive (a 200 ms refresh, on a loaded 2-core machine). */
 const CONVERGE_MS = 15_000;
 /** Eureka forgets a change in /apps/delta after this long (the default is 3 minutes). */
 const DELTA_RETENTION_MS = 1_000;
-
-interface Running {
-  adapter: EurekaAdapter;
-  sink: RecordingSink;
-  logs: () => string;
-}
 
 /** `address:port protocol healthy|unhealthy` of each instance, sorted. */
 function summary(s: RegistryService | undefined): string[] {
@@ -57,35 +38,20 @@ function serviceEntry(s: RegistryService): ServiceEntryResource {
 
 describeWithEureka('eureka adapter against a real Eureka server', (fixture) => {
   let server: EurekaServer;
-  const running: Running[] = [];
+  const adapters = new Adapters();
 
   before(async () => {
     server = await EurekaServer.start(fixture, { deltaRetentionMs: DELTA_RETENTION_MS });
   });
   afterEach(async () => {
-    for (const r of running.splice(0)) await r.adapter.stop();
+    await adapters.stopAll();
   });
   after(async () => {
     await server?.stop();
   });
 
-  async function start(settings: Record<string, unknown> = {}): Promise<Running> {
-    const s = eurekaSettingsSchema.parse({
-      address: server.address,
-      refreshInterval: '200ms',
-      backoff: { initial: '100ms', max: '500ms' },
-      ...settings,
-    });
-    const adapter = new EurekaAdapter({ name: 'eu', type: 'eureka', namespace: 'eureka' }, s, {
-      configDir: '.',
-    });
-    const sink = new RecordingSink();
-    const { logger, text } = memoryLogger();
-    await adapter.start({ sink, logger });
-    const r = { adapter, sink, logs: text };
-    running.push(r);
-    return r;
-  }
+  const start = (settings: Record<string, unknown> = {}): Promise<RunningAdapter> =>
+    adapters.start({ address: server.address, ...settings });
   const synced = (sink: RecordingSink): Promise<void> =>
     sink.waitFor('synced()', () => sink.isSynced, CONVERGE_MS);
   const until = (sink: RecordingSink, what: string, predicate: () => boolean): Promise<void> =>
