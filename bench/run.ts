@@ -1,10 +1,12 @@
 import { runConsulBench } from './consul-latency.js';
 import { runCoreBench } from './core.js';
+import { runEurekaBench } from './eureka-latency.js';
 
 const which = process.argv[2] ?? 'all';
-if (!['all', 'core', 'consul'].includes(which)) {
-  console.error(`usage: run.js [all|core|consul] (got ${which})`);
+if (!['all', 'core', 'consul', 'eureka'].includes(which)) {
+  console.error(`usage: run.js [all|core|consul|eureka] (got ${which})`);
   process.exit(2);
 }
 if (which === 'core' || which === 'all') await runCoreBench();
 if (which === 'consul' || which === 'all') await runConsulBench();
+if (which === 'eureka' || which === 'all') await runEurekaBench();
