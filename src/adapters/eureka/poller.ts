@@ -26,6 +26,21 @@ export const MAX_DELTA_GAP_MS = 90_000;
 
 const SOURCE = 'eureka';
 
+/** What decides between a full fetch and a delta. */
+export interface ReadState {
+  /** The last read failed, or none was made yet. */
+  readonly needFull: boolean;
+  /** The last full answer's hashcode matched its instances. */
+  readonly verifiable: boolean;
+  /** When the last answer was applied (Date.now()). */
+  readonly lastAnswerAt: number;
+}
+
+/** Whether the next read must be a full fetch rather than a delta. */
+export function needsFullFetch(s: ReadState, now: number): boolean {
+  return s.needFull || !s.verifiable || now - s.lastAnswerAt > MAX_DELTA_GAP_MS;
+}
+
 export interface PollerOptions {
   readonly client: EurekaClient;
   readonly settings: EurekaSettings;

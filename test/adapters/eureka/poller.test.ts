@@ -1,6 +1,7 @@
 import { afterEach, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { EurekaAdapter } from '../../../src/adapters/eureka/adapter.js';
+import { MAX_DELTA_GAP_MS, needsFullFetch } from '../../../src/adapters/eureka/poller.js';
 import { eurekaSettingsSchema } from '../../../src/adapters/eureka/settings.js';
 import { memoryLogger } from '../../support/memory-logger.js';
 import { RecordingSink } from '../../support/recording-sink.js';
@@ -176,6 +177,23 @@ describe('eureka read loop (scripted server)', () => {
     assert.equal(adapter.stats()!.instances, 4);
   });
 
+  test('an app emptied just before an outage is not removed while the registry is unreachable, and is after it', async () => {
+    const f = await server();
+    f.put({ app: 'DEMO', id: 'd1', ip: '10.0.0.1' });
+    f.put({ app: 'KEEP', id: 'k1', ip: '10.0.9.1' });
+    const { sink } = await start({ address: f.address, emptyGracePeriod: '500ms' });
+    await sink.waitFor('synced', () => sink.isSynced, 5000);
+    f.delete('DEMO', 'd1');
+    await sink.waitFor('grace started', () => ips(sink, 'DEMO').join() === '10.0.0.1 (unhealthy)', 5000);
+    f.failWith = 503;
+    await sink.waitFor('stale', () => sink.isStale, 5000);
+    await sleep(1200);
+    assert.ok(sink.services.has('DEMO'), 'kept while Eureka cannot be read');
+    f.failWith = undefined;
+    await sink.waitFor('removed once readable again', () => !sink.services.has('DEMO'), 5000);
+    assert.ok(sink.services.has('KEEP'));
+  });
+
   test('stop() ends the loop: no request and no sink call afterwards', async () => {
     const f = await server();
     f.put({ app: 'DEMO', id: 'd1', ip: '10.0.0.1' });
@@ -188,5 +206,20 @@ describe('eureka read loop (scripted server)', () => {
     await sleep(300);
     assert.equal(f.requests.length, requests);
     assert.equal(sink.calls.length, calls);
+  });
+});
+
+describe('eureka full fetch or delta', () => {
+  const ok = { needFull: false, verifiable: true, lastAnswerAt: 1_000_000 };
+  test('a delta while the copy is current, verifiable and recent', () => {
+    assert.equal(needsFullFetch(ok, 1_000_000 + MAX_DELTA_GAP_MS), false);
+  });
+  test('a full fetch after an error, while deltas cannot be verified, or when the last answer is too old', () => {
+    assert.equal(needsFullFetch({ ...ok, needFull: true }, 1_000_000), true);
+    assert.equal(needsFullFetch({ ...ok, verifiable: false }, 1_000_000), true);
+    assert.equal(needsFullFetch(ok, 1_000_000 + MAX_DELTA_GAP_MS + 1), true);
+  });
+  test('the gap allowed is well inside the 3 minutes Eureka keeps a change in the delta queue', () => {
+    assert.ok(MAX_DELTA_GAP_MS <= 180_000 / 2);
   });
 });
