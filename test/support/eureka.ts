@@ -10,6 +10,8 @@
  * machine and fail under CI (CI set).
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import http from 'node:http';
+import https from 'node:https';
 import { closeSync, mkdtempSync, openSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -82,6 +84,17 @@ export interface EurekaServerOptions {
    * short values let a test make the bridge miss a delta.
    */
   readonly deltaRetentionMs?: number;
+  /**
+   * Serves HTTPS only, with this certificate and key (PEM files); with
+   * `clientCa`, clients must present a certificate signed by it. `client`
+   * is what the helpers here use to connect.
+   */
+  readonly tls?: {
+    readonly cert: string;
+    readonly key: string;
+    readonly clientCa?: string;
+    readonly client: { readonly ca: Buffer; readonly cert?: Buffer; readonly key?: Buffer };
+  };
   /** More `--key=value` Spring properties. */
   readonly properties?: readonly string[];
 }
@@ -113,7 +126,7 @@ export class EurekaServer {
 
   /** The base URL the adapter is given (`http://127.0.0.1:<port>/eureka`). */
   get address(): string {
-    return `http://127.0.0.1:${this.port}/eureka`;
+    return `${this.opts.tls ? 'https' : 'http'}://127.0.0.1:${this.port}/eureka`;
   }
 
   get pid(): number | undefined {
@@ -186,14 +199,29 @@ export class EurekaServer {
     if (this.opts.auth) {
       h.authorization = `Basic ${Buffer.from(`${this.opts.auth.user}:${this.opts.auth.password}`).toString('base64')}`;
     }
-    if (body !== undefined) h['content-type'] = 'application/json';
-    const res = await fetch(`${this.address}${path}`, {
-      method,
-      headers: h,
-      body: body === undefined ? undefined : JSON.stringify(body),
-      signal: AbortSignal.timeout(30_000),
+    const payload = body === undefined ? undefined : JSON.stringify(body);
+    if (payload !== undefined) h['content-type'] = 'application/json';
+    const url = new URL(`${this.address}${path}`);
+    const tls = this.opts.tls?.client;
+    return new Promise((resolve, reject) => {
+      const options = {
+        method,
+        headers: h,
+        timeout: 30_000,
+        ...(tls ? { ca: tls.ca, cert: tls.cert, key: tls.key } : {}),
+      };
+      const req = (tls ? https : http).request(url, options, (res) => {
+        const chunks: Buffer[] = [];
+        res.on('data', (c: Buffer) => chunks.push(c));
+        res.on('end', () =>
+          resolve({ status: res.statusCode ?? 0, text: Buffer.concat(chunks).toString('utf8') }),
+        );
+        res.on('error', reject);
+      });
+      req.on('timeout', () => req.destroy(new Error(`eureka ${method} ${path}: no answer in 30 s`)));
+      req.on('error', reject);
+      req.end(payload);
     });
-    return { status: res.status, text: await res.text() };
   }
 
   private async expect(method: string, path: string, ok: readonly number[], body?: unknown): Promise<string> {
@@ -273,6 +301,16 @@ export class EurekaServer {
         `--eureka.server.delta-retention-timer-interval-in-ms=${Math.max(100, Math.floor(ms / 2))}`,
         `--eureka.server.response-cache-auto-expiration-in-seconds=${Math.max(1, Math.ceil(ms / 1000))}`,
       );
+    }
+    if (o.tls) {
+      args.push(
+        '--server.ssl.enabled=true',
+        `--server.ssl.certificate=file:${o.tls.cert}`,
+        `--server.ssl.certificate-private-key=file:${o.tls.key}`,
+      );
+      if (o.tls.clientCa) {
+        args.push('--server.ssl.client-auth=need', `--server.ssl.trust-certificate=file:${o.tls.clientCa}`);
+      }
     }
     args.push(...(o.properties ?? []));
     return args;
