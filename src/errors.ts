@@ -17,7 +17,8 @@ export type ErrorCode =
   | 'IRB_OUTPUT_FAILED'
   | 'IRB_CONSUL_UNKNOWN_DATACENTER'
   | 'IRB_CONSUL_BAD_REQUEST'
-  | 'IRB_CONSUL_BAD_RESPONSE';
+  | 'IRB_CONSUL_BAD_RESPONSE'
+  | 'IRB_EUREKA_BAD_RESPONSE';
 
 export class BridgeError extends Error {
   readonly code: ErrorCode;

@@ -1,11 +1,10 @@
-import http from 'node:http';
-import https from 'node:https';
-import { createGunzip } from 'node:zlib';
-import type { Readable } from 'node:stream';
 import { BridgeError, errorMessage } from '../../errors.js';
 import { AbortedError } from '../kit/aborted.js';
+import { HttpGetter, redactAddress } from '../kit/http-get.js';
 import type { SecretSource } from '../kit/secret.js';
 import type { TlsMaterial } from '../kit/tls.js';
+
+export { redactAddress };
 
 export type ConsulTls = TlsMaterial;
 
@@ -50,25 +49,26 @@ const ERROR_TEXT_LIMIT = 300;
  */
 export class ConsulClient {
   private readonly base: URL;
-  private readonly agent: http.Agent;
-  private readonly secure: boolean;
+  private readonly http: HttpGetter;
   /** The address without user:password, for messages. */
   readonly address: string;
 
   constructor(private readonly opts: ConsulClientOptions) {
     this.base = new URL(opts.address.endsWith('/') ? opts.address : `${opts.address}/`);
-    this.secure = this.base.protocol === 'https:';
     this.address = redactAddress(opts.address);
-    const agentOptions = { keepAlive: true, maxSockets: opts.maxSockets, maxFreeSockets: 16 };
-    this.agent = this.secure
-      ? new https.Agent({
-          ...agentOptions,
-          ca: opts.tls?.ca,
-          cert: opts.tls?.cert,
-          key: opts.tls?.key,
-          rejectUnauthorized: opts.tls?.rejectUnauthorized ?? true,
-        })
-      : new http.Agent(agentOptions);
+    this.http = new HttpGetter({
+      label: 'Consul',
+      address: this.address,
+      secure: this.base.protocol === 'https:',
+      tls: opts.tls,
+      maxSockets: opts.maxSockets,
+      maxBodyBytes: MAX_BODY_BYTES,
+      tooLarge: (path) =>
+        new BridgeError(
+          'IRB_CONSUL_BAD_RESPONSE',
+          `Consul at ${this.address} answered ${path} with more than ${MAX_BODY_BYTES} bytes`,
+        ),
+    });
   }
 
   /** GET `path` (e.g. `v1/catalog/services`) and parse the JSON answer. */
@@ -103,10 +103,10 @@ export class ConsulClient {
   }
 
   close(): void {
-    this.agent.destroy();
+    this.http.close();
   }
 
-  private request(
+  private async request(
     url: URL,
     dc: string | undefined,
     timeoutMs: number,
@@ -119,79 +119,10 @@ export class ConsulClient {
     };
     const token = this.opts.token.current();
     if (token !== undefined) headers['x-consul-token'] = token;
-    const send = this.secure ? https.request : http.request;
-    return new Promise((resolve, reject) => {
-      let settled = false;
-      const finish = (fn: () => void): void => {
-        if (settled) return;
-        settled = true;
-        clearTimeout(timer);
-        signal.removeEventListener('abort', onAbort);
-        fn();
-      };
-      const req = send(url, { method: 'GET', headers, agent: this.agent });
-      const onAbort = (): void => {
-        finish(() => reject(new AbortedError()));
-        req.destroy();
-      };
-      const timer = setTimeout(() => {
-        finish(() =>
-          reject(
-            new BridgeError(
-              'IRB_REGISTRY_UNREACHABLE',
-              `Consul at ${this.address} did not answer ${url.pathname} within ${Math.round(timeoutMs / 1000)}s`,
-            ),
-          ),
-        );
-        req.destroy();
-      }, timeoutMs);
-      signal.addEventListener('abort', onAbort, { once: true });
-      req.on('error', (err) => {
-        finish(() => reject(this.networkError(err, dc)));
-      });
-      req.on('response', (res) => {
-        const index = res.headers['x-consul-index'];
-        const stream: Readable = res.headers['content-encoding'] === 'gzip' ? res.pipe(createGunzip()) : res;
-        const chunks: Buffer[] = [];
-        let size = 0;
-        stream.on('data', (chunk: Buffer) => {
-          size += chunk.length;
-          if (size > MAX_BODY_BYTES) {
-            finish(() =>
-              reject(
-                new BridgeError(
-                  'IRB_CONSUL_BAD_RESPONSE',
-                  `Consul at ${this.address} answered ${url.pathname} with more than ${MAX_BODY_BYTES} bytes`,
-                ),
-              ),
-            );
-            req.destroy();
-            return;
-          }
-          chunks.push(chunk);
-        });
-        stream.on('error', (err) => finish(() => reject(this.networkError(err, dc))));
-        stream.on('end', () =>
-          finish(() =>
-            resolve({
-              status: res.statusCode ?? 0,
-              text: Buffer.concat(chunks).toString('utf8'),
-              index: Array.isArray(index) ? index[0] : index,
-            }),
-          ),
-        );
-      });
-      req.end();
-    });
-  }
-
-  private networkError(err: Error, dc: string | undefined): BridgeError {
     const where = dc === undefined ? '' : ` (datacenter ${dc})`;
-    return new BridgeError(
-      'IRB_REGISTRY_UNREACHABLE',
-      `cannot reach Consul at ${this.address}${where}: ${errorMessage(err)}`,
-      { cause: err },
-    );
+    const res = await this.http.get(url, { headers, timeoutMs, signal, where });
+    const index = res.headers['x-consul-index'];
+    return { status: res.status, text: res.text, index: Array.isArray(index) ? index[0] : index };
   }
 
   private statusError(status: number, text: string, path: string, dc: string | undefined): BridgeError {
@@ -216,18 +147,5 @@ export class ConsulClient {
       return new BridgeError('IRB_CONSUL_BAD_REQUEST', `${at} rejected ${path} (400 ${detail})${hint}`);
     }
     return new BridgeError('IRB_REGISTRY_UNREACHABLE', `${at} answered ${path} with ${status}: ${detail}`);
-  }
-}
-
-/** Drops user:password from a URL so it can be logged. */
-export function redactAddress(address: string): string {
-  try {
-    const u = new URL(address);
-    if (u.username === '' && u.password === '') return address;
-    u.username = '';
-    u.password = '';
-    return u.toString().replace(/\/$/, '');
-  } catch {
-    return '(invalid address)';
   }
 }
