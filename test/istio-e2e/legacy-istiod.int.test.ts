@@ -15,6 +15,7 @@ import {
   endpointsOf,
   Istiod,
   runProbe,
+  until,
   type LegacyIstioFixtures,
 } from '../support/istiod.js';
 import {
@@ -91,7 +92,13 @@ describeWithLegacyIstio('istiod of the 1.22 line (v1alpha3 type URLs) with the b
       const configz = await assertIstiodHoldsBridgeState(istiod, bridge);
       assert.equal(configz.length, 4);
       for (const c of configz) assert.equal(c.apiVersion, 'networking.istio.io/v1alpha3', c.metadata.name);
-      assert.equal((await istiod.metrics()).get('pilot_services'), 4);
+      // istiod sets pilot_services on its first push, which can trail its readiness on a busy machine.
+      const services = await until(
+        'istiod reports pilot_services',
+        async () => (await istiod.metrics()).get('pilot_services'),
+        10_000,
+      );
+      assert.equal(services.value, 4);
 
       const registryz = await istiod.registryz();
       const shardz = await istiod.endpointShardz();
