@@ -9,15 +9,16 @@
  * Without java, or when the jar cannot be built, suites skip on a developer
  * machine and fail under CI (CI set).
  */
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import http from 'node:http';
 import https from 'node:https';
-import { closeSync, mkdtempSync, openSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { freePort } from './ports.js';
+import { ServerProcess } from './server-process.js';
 
 const BUILD_SH = join(import.meta.dirname, '..', '..', '..', 'test', 'fixtures', 'eureka-server', 'build.sh');
 
@@ -99,23 +100,19 @@ export interface EurekaServerOptions {
   readonly properties?: readonly string[];
 }
 
-const live = new Set<ChildProcess>();
-process.on('exit', () => {
-  for (const child of live) child.kill('SIGKILL');
-});
-
 const START_TIMEOUT_MS = 180_000;
 
 export class EurekaServer {
-  private child: ChildProcess | undefined;
-  private frozen = false;
+  private readonly serverProcess: ServerProcess;
 
   private constructor(
     readonly fixture: EurekaFixture,
     readonly port: number,
     readonly dir: string,
     readonly opts: EurekaServerOptions,
-  ) {}
+  ) {
+    this.serverProcess = new ServerProcess({ name: 'eureka', dir, logFile: 'eureka.log', tailLines: 40 });
+  }
 
   static async start(fixture: EurekaFixture, opts: EurekaServerOptions = {}): Promise<EurekaServer> {
     const dir = mkdtempSync(join(tmpdir(), 'irb-eureka-'));
@@ -130,33 +127,22 @@ export class EurekaServer {
   }
 
   get pid(): number | undefined {
-    return this.child?.pid;
+    return this.serverProcess.pid;
   }
 
   /** SIGSTOP: the port stays open but nothing answers (a hung server). */
   freeze(): void {
-    if (!this.child?.pid || this.frozen) return;
-    process.kill(this.child.pid, 'SIGSTOP');
-    this.frozen = true;
+    this.serverProcess.freeze();
   }
 
   /** SIGCONT after freeze(). */
   thaw(): void {
-    if (!this.child?.pid || !this.frozen) return;
-    process.kill(this.child.pid, 'SIGCONT');
-    this.frozen = false;
+    this.serverProcess.thaw();
   }
 
   /** SIGKILL, as if the server crashed (a frozen one too). Its registry is lost. */
   async kill(): Promise<void> {
-    const child = this.child;
-    if (!child) return;
-    this.child = undefined;
-    this.frozen = false;
-    if (child.exitCode !== null || child.signalCode !== null) return;
-    const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
-    process.kill(child.pid!, 'SIGKILL');
-    await exited;
+    await this.serverProcess.signal('SIGKILL');
   }
 
   /** Starts again on the same port, empty (Eureka keeps its registry in memory). */
@@ -167,25 +153,11 @@ export class EurekaServer {
 
   /** Stops by PID (TERM, then KILL after 5 s) and deletes the temporary folder. */
   async stop(): Promise<void> {
-    const child = this.child;
-    if (child && child.exitCode === null && child.signalCode === null) {
-      this.thaw();
-      const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
-      process.kill(child.pid!, 'SIGTERM');
-      const timer = setTimeout(() => child.kill('SIGKILL'), 5_000);
-      await exited;
-      clearTimeout(timer);
-    }
-    this.child = undefined;
-    rmSync(this.dir, { recursive: true, force: true });
+    await this.serverProcess.stop(5_000);
   }
 
   logTail(): string {
-    try {
-      return readFileSync(join(this.dir, 'eureka.log'), 'utf8').split('\n').slice(-40).join('\n');
-    } catch {
-      return '';
-    }
+    return this.serverProcess.logTail();
   }
 
   /** One REST call with the server's credentials; returns the status and body text. */
@@ -317,28 +289,15 @@ export class EurekaServer {
   }
 
   private async launch(): Promise<void> {
-    const log = openSync(join(this.dir, 'eureka.log'), 'a');
-    const child = spawn('java', this.args(), { stdio: ['ignore', log, log], cwd: this.dir });
-    closeSync(log);
-    this.child = child;
-    live.add(child);
-    child.once('exit', () => live.delete(child));
-    const deadline = Date.now() + START_TIMEOUT_MS;
-    while (Date.now() < deadline) {
-      if (child.exitCode !== null || child.signalCode !== null) {
-        throw new Error(
-          `eureka exited during start (${child.exitCode ?? child.signalCode}):\n${this.logTail()}`,
-        );
-      }
-      try {
-        if ((await this.call('GET', '/apps')).status === 200) return;
-      } catch {
-        // not listening yet
-      }
-      await new Promise((r) => setTimeout(r, 100));
-    }
-    throw new Error(
-      `eureka did not answer GET /eureka/apps within ${START_TIMEOUT_MS / 1000} s:\n${this.logTail()}`,
+    await this.serverProcess.launch(
+      'java',
+      this.args(),
+      async () => (await this.call('GET', '/apps')).status === 200,
+      {
+        timeoutMs: START_TIMEOUT_MS,
+        pollMs: 100,
+        notReady: `did not answer GET /eureka/apps within ${START_TIMEOUT_MS / 1000} s`,
+      },
     );
   }
 }
