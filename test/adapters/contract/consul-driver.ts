@@ -1,6 +1,7 @@
 import { tmpdir } from 'node:os';
 import { ConsulAgent } from '../../support/consul.js';
 import type { ContractDriver, RegistryUnderTest } from './driver.js';
+import { InstanceIds } from './instance-ids.js';
 
 /**
  * A real Consul agent that keeps its state on disk (so a restart brings the
@@ -16,10 +17,7 @@ export function consulDriver(bin: string): ContractDriver {
     convergeMs: 20_000,
     async start(): Promise<RegistryUnderTest> {
       const agent = await ConsulAgent.start(bin, { persistent: true });
-      const instanceIds = new Map<string, string[]>();
-      const deregister = async (ids: readonly string[]): Promise<void> => {
-        for (const id of ids) await agent.deregisterService(id);
-      };
+      const instanceIds = new InstanceIds((_, id) => agent.deregisterService(id));
       return {
         settings: {
           address: agent.address,
@@ -29,7 +27,7 @@ export function consulDriver(bin: string): ContractDriver {
         },
         configDir: tmpdir(),
         async put(s) {
-          const ids = s.instances.map((_, i) => `${s.name}-${i}`);
+          const ids = InstanceIds.of(s.name, s.instances);
           for (const [i, inst] of s.instances.entries()) {
             await agent.registerService({
               ID: ids[i]!,
@@ -38,13 +36,9 @@ export function consulDriver(bin: string): ContractDriver {
               Port: inst.port,
             });
           }
-          await deregister((instanceIds.get(s.name) ?? []).filter((id) => !ids.includes(id)));
-          instanceIds.set(s.name, ids);
+          await instanceIds.replace(s.name, ids);
         },
-        async remove(name) {
-          await deregister(instanceIds.get(name) ?? []);
-          instanceIds.delete(name);
-        },
+        remove: (name) => instanceIds.removeAll(name),
         breakDown: () => agent.kill(),
         recover: () => agent.restart(),
         close: () => agent.stop(),
