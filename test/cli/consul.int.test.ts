@@ -3,15 +3,11 @@
  * what a user runs first when pointing the bridge at Consul.
  */
 import assert from 'node:assert/strict';
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { after, before, test } from 'node:test';
-import { stringify } from 'yaml';
 import { eventually } from '../support/bridge.js';
 import { runCli, startCli } from '../support/cli.js';
+import { watchedEndpoints, writeCliConfig } from '../support/cli-registry.js';
 import { ConsulAgent, describeWithConsul, ttlCheck } from '../support/consul.js';
-import { freePort } from '../support/ports.js';
 
 interface Manifest {
   kind: string;
@@ -47,17 +43,12 @@ describeWithConsul('registry-bridge dump and serve against a real Consul agent',
       Meta: { protocol: 'http' },
       Checks: [ttlCheck('web-2-ttl', 'critical')],
     });
-    const dir = mkdtempSync(join(tmpdir(), 'irb-cli-consul-'));
-    configPath = join(dir, 'config.yaml');
-    xds = `127.0.0.1:${await freePort()}`;
-    writeFileSync(
-      configPath,
-      stringify({
-        xds: { address: xds, debounce: '10ms' },
-        admin: { address: `127.0.0.1:${await freePort()}` },
-        registries: [{ name: 'consul', type: 'consul', address: agent.address, wait: '5s' }],
-      }),
-    );
+    ({ configPath, xds } = await writeCliConfig('irb-cli-consul-', {
+      name: 'consul',
+      type: 'consul',
+      address: agent.address,
+      wait: '5s',
+    }));
   });
 
   after(async () => {
@@ -86,12 +77,7 @@ describeWithConsul('registry-bridge dump and serve against a real Consul agent',
   test('serve answers watch --once with the same ServiceEntries, and a health flip reaches the client', async () => {
     const serve = startCli(['serve', '--config', configPath]);
     try {
-      const endpointsSeen = async (): Promise<string[] | undefined> => {
-        const r = await runCli(['watch', '--once', '--server', xds, '--output', 'json', '--timeout', '5s']);
-        if (r.code !== 0) return undefined;
-        const web = (JSON.parse(r.stdout) as Manifest[]).find((m) => m.metadata.name === 'web-frontend');
-        return web?.spec.endpoints.map((e) => e.address);
-      };
+      const endpointsSeen = (): Promise<string[] | undefined> => watchedEndpoints(xds, 'web-frontend');
       assert.deepEqual(await eventually(endpointsSeen, 20_000), ['10.1.0.1']);
       await agent.setCheck('web-2-ttl', 'passing');
       await eventually(async () => {
