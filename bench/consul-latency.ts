@@ -27,7 +27,7 @@ import {
   printLatencyByKind,
   type LatencySample,
 } from './support/latency-report.js';
-import { pool } from './support/pool.js';
+import { inParallel } from '../test/support/in-parallel.js';
 import { endpointCount, watchServiceEntries, type ServiceEntryWatch } from './support/service-entry-watch.js';
 const LAT_SERVICE = 'bench-lat';
 const CHANGES = Number(process.env['BENCH_CONSUL_CHANGES'] ?? 200);
@@ -218,7 +218,7 @@ async function registerColdServices(consul: ConsulAgent): Promise<void> {
   const regs: { svc: number; inst: number }[] = [];
   for (let s = 0; s < COLD_SERVICES; s++)
     for (let j = 0; j < COLD_INSTANCES; j++) regs.push({ svc: s, inst: j });
-  await pool(regs, 32, async ({ svc, inst }) => {
+  await inParallel(regs, 32, async ({ svc, inst }) => {
     const n = (svc * COLD_INSTANCES + inst) % COLD_NODES;
     const node = `node-${n}`;
     const id = `${coldName(svc)}-${inst}`;
@@ -240,7 +240,7 @@ async function bareColdStart(base: string): Promise<number> {
     const catalog = (await getJson(agent, `${base}/v1/catalog/services`)) as Record<string, unknown>;
     const names = Object.keys(catalog).filter((n) => n.startsWith('cold-'));
     let instances = 0;
-    await pool(names, CONCURRENCY, async (name) => {
+    await inParallel(names, CONCURRENCY, async (name) => {
       const body = await getJson(agent, `${base}/v1/health/service/${encodeURIComponent(name)}`);
       instances += (body as unknown[]).length;
     });

@@ -25,7 +25,7 @@ import {
   printLatencyByKind,
   type LatencySample,
 } from './support/latency-report.js';
-import { pool } from './support/pool.js';
+import { inParallel } from '../test/support/in-parallel.js';
 import { endpointCount, watchServiceEntries, type ServiceEntryWatch } from './support/service-entry-watch.js';
 const LAT_IFACE = 'bench.Lat';
 const LAT_SE_NAME = 'bench-lat';
@@ -162,7 +162,7 @@ async function writeColdTree(zk: ZooKeeperServer): Promise<void> {
         }
       });
     }
-    await pool(jobs, CONCURRENCY, (job) => job());
+    await inParallel(jobs, CONCURRENCY, (job) => job());
   } finally {
     await writer.close();
   }
@@ -177,7 +177,7 @@ async function bareColdStart(address: string): Promise<number> {
       n.startsWith('bench.cold.'),
     );
     let providers = 0;
-    await pool(ifaces, CONCURRENCY, async (iface) => {
+    await inParallel(ifaces, CONCURRENCY, async (iface) => {
       const listed = await listChildren(c, `/dubbo/${iface}/providers`, () => undefined);
       providers += listed.length;
     });
