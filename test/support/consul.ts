@@ -59,15 +59,18 @@ export interface ConsulAgentOptions {
   readonly nodeName?: string;
 }
 
-export class ConsulAgent {
-  private readonly serverProcess: ServerProcess;
+/**
+ * A Consul agent; restart() brings it back on the same ports (and data dir in
+ * persistent mode), stop() sends SIGKILL after 3 s.
+ */
+export class ConsulAgent extends ServerProcess {
   private constructor(
     readonly bin: string,
     readonly dir: string,
     readonly ports: { http: number; serfLan: number; serfWan: number; server: number },
     readonly opts: ConsulAgentOptions,
   ) {
-    this.serverProcess = new ServerProcess({ name: 'consul', dir, logFile: 'consul.log', tailLines: 30 });
+    super({ name: 'consul', dir, logFile: 'consul.log', tailLines: 30, killAfterMs: 3_000 });
   }
 
   static async start(bin: string, opts: ConsulAgentOptions = {}): Promise<ConsulAgent> {
@@ -90,30 +93,6 @@ export class ConsulAgent {
 
   get nodeName(): string {
     return this.opts.nodeName ?? 'ci-consul';
-  }
-
-  get pid(): number | undefined {
-    return this.serverProcess.pid;
-  }
-
-  /** SIGKILL, as if the agent crashed. */
-  async kill(): Promise<void> {
-    await this.serverProcess.signal('SIGKILL');
-  }
-
-  /** Starts again on the same ports (and data dir in persistent mode). */
-  async restart(): Promise<void> {
-    await this.kill();
-    await this.launch();
-  }
-
-  /** Stops by PID (TERM, then KILL after 3 s) and deletes the temporary folder. */
-  async stop(): Promise<void> {
-    await this.serverProcess.stop(3_000);
-  }
-
-  logTail(): string {
-    return this.serverProcess.logTail();
   }
 
   /** One HTTP call to the agent with the master token (if any); returns parsed JSON or text. */
@@ -204,13 +183,13 @@ export class ConsulAgent {
     return `${lines.join('\n')}\n`;
   }
 
-  private async launch(): Promise<void> {
+  protected override async launch(): Promise<void> {
     const args = [
       'agent',
       ...(this.opts.persistent ? [] : ['-dev']),
       `-config-file=${join(this.dir, 'agent.hcl')}`,
     ];
-    await this.serverProcess.launch(this.bin, args, () => this.ready(), {
+    await this.spawnUntilReady(this.bin, args, () => this.ready(), {
       timeoutMs: 30_000,
       pollMs: 50,
       notReady: 'did not become ready in 30 s',

@@ -102,16 +102,19 @@ export interface EurekaServerOptions {
 
 const START_TIMEOUT_MS = 180_000;
 
-export class EurekaServer {
-  private readonly serverProcess: ServerProcess;
-
+/**
+ * A Eureka server; it keeps its registry in memory, so kill() loses it and
+ * restart() brings the server back empty on the same port. stop() sends
+ * SIGKILL after 5 s.
+ */
+export class EurekaServer extends ServerProcess {
   private constructor(
     readonly fixture: EurekaFixture,
     readonly port: number,
     readonly dir: string,
     readonly opts: EurekaServerOptions,
   ) {
-    this.serverProcess = new ServerProcess({ name: 'eureka', dir, logFile: 'eureka.log', tailLines: 40 });
+    super({ name: 'eureka', dir, logFile: 'eureka.log', tailLines: 40, killAfterMs: 5_000 });
   }
 
   static async start(fixture: EurekaFixture, opts: EurekaServerOptions = {}): Promise<EurekaServer> {
@@ -124,40 +127,6 @@ export class EurekaServer {
   /** The base URL the adapter is given (`http://127.0.0.1:<port>/eureka`). */
   get address(): string {
     return `${this.opts.tls ? 'https' : 'http'}://127.0.0.1:${this.port}/eureka`;
-  }
-
-  get pid(): number | undefined {
-    return this.serverProcess.pid;
-  }
-
-  /** SIGSTOP: the port stays open but nothing answers (a hung server). */
-  freeze(): void {
-    this.serverProcess.freeze();
-  }
-
-  /** SIGCONT after freeze(). */
-  thaw(): void {
-    this.serverProcess.thaw();
-  }
-
-  /** SIGKILL, as if the server crashed (a frozen one too). Its registry is lost. */
-  async kill(): Promise<void> {
-    await this.serverProcess.signal('SIGKILL');
-  }
-
-  /** Starts again on the same port, empty (Eureka keeps its registry in memory). */
-  async restart(): Promise<void> {
-    await this.kill();
-    await this.launch();
-  }
-
-  /** Stops by PID (TERM, then KILL after 5 s) and deletes the temporary folder. */
-  async stop(): Promise<void> {
-    await this.serverProcess.stop(5_000);
-  }
-
-  logTail(): string {
-    return this.serverProcess.logTail();
   }
 
   /** One REST call with the server's credentials; returns the status and body text. */
@@ -288,8 +257,8 @@ export class EurekaServer {
     return args;
   }
 
-  private async launch(): Promise<void> {
-    await this.serverProcess.launch(
+  protected override async launch(): Promise<void> {
+    await this.spawnUntilReady(
       'java',
       this.args(),
       async () => (await this.call('GET', '/apps')).status === 200,

@@ -1,9 +1,9 @@
 /**
- * One registry server run as a child process for integration tests (Consul,
- * ZooKeeper, Eureka): spawned in its folder with its output appended to a log
- * file, waited for until ready, frozen (SIGSTOP) and thawed (SIGCONT),
- * signalled and stopped by PID. Children still running when the test process
- * exits are killed.
+ * The base of the registry servers run as child processes for integration
+ * tests (Consul, ZooKeeper, Eureka): spawned in their folder with the output
+ * appended to a log file, waited for until ready, frozen (SIGSTOP) and thawed
+ * (SIGCONT), killed, restarted, stopped by PID. Children still running when
+ * the test process exits are killed.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { closeSync, openSync, readFileSync, rmSync } from 'node:fs';
@@ -30,6 +30,8 @@ export interface ServerProcessOptions {
   readonly logFile: string;
   /** How many last lines of the log logTail() returns. */
   readonly tailLines: number;
+  /** stop() sends SIGKILL when SIGTERM has not ended the process within this. */
+  readonly killAfterMs: number;
 }
 
 export interface ReadyWait {
@@ -39,15 +41,14 @@ export interface ReadyWait {
   readonly notReady: string;
 }
 
-export class ServerProcess {
+export abstract class ServerProcess {
   private child: ChildProcess | undefined;
   private frozen = false;
 
-  constructor(private readonly opts: ServerProcessOptions) {}
+  protected constructor(private readonly processOptions: ServerProcessOptions) {}
 
-  get dir(): string {
-    return this.opts.dir;
-  }
+  /** Starts the server (with spawnUntilReady) and returns when it is ready. */
+  protected abstract launch(): Promise<void>;
 
   get pid(): number | undefined {
     return this.child?.pid;
@@ -58,14 +59,14 @@ export class ServerProcess {
    * then polls `ready` (a throw counts as not ready) until it says true.
    * Throws, with the log's tail, if the process exits first or the deadline passes.
    */
-  async launch(
+  protected async spawnUntilReady(
     command: string,
     args: readonly string[],
     ready: () => Promise<boolean>,
     wait: ReadyWait,
   ): Promise<void> {
-    const log = openSync(join(this.opts.dir, this.opts.logFile), 'a');
-    const child = spawn(command, args, { stdio: ['ignore', log, log], cwd: this.opts.dir });
+    const log = openSync(join(this.processOptions.dir, this.processOptions.logFile), 'a');
+    const child = spawn(command, args, { stdio: ['ignore', log, log], cwd: this.processOptions.dir });
     closeSync(log);
     this.child = child;
     this.frozen = false;
@@ -75,7 +76,7 @@ export class ServerProcess {
     while (Date.now() < deadline) {
       if (child.exitCode !== null || child.signalCode !== null) {
         throw new Error(
-          `${this.opts.name} exited during start (${child.exitCode ?? child.signalCode}):\n${this.logTail()}`,
+          `${this.processOptions.name} exited during start (${child.exitCode ?? child.signalCode}):\n${this.logTail()}`,
         );
       }
       try {
@@ -85,7 +86,7 @@ export class ServerProcess {
       }
       await new Promise((r) => setTimeout(r, wait.pollMs));
     }
-    throw new Error(`${this.opts.name} ${wait.notReady}:\n${this.logTail()}`);
+    throw new Error(`${this.processOptions.name} ${wait.notReady}:\n${this.logTail()}`);
   }
 
   /** SIGSTOP: the process keeps its sockets open but answers nothing (a hung or partitioned server). */
@@ -102,11 +103,22 @@ export class ServerProcess {
     this.frozen = false;
   }
 
+  /** SIGKILL, as if the server crashed (a frozen one too). */
+  async kill(): Promise<void> {
+    await this.signal('SIGKILL');
+  }
+
+  /** Kills the server if it runs, then starts it again on the same port(s) in the same folder. */
+  async restart(): Promise<void> {
+    await this.kill();
+    await this.launch();
+  }
+
   /**
    * Sends `sig` by PID (a frozen process is also sent SIGCONT, unless `sig` is
    * SIGKILL) and waits for the exit; the process is forgotten either way.
    */
-  async signal(sig: NodeJS.Signals): Promise<void> {
+  private async signal(sig: NodeJS.Signals): Promise<void> {
     const child = this.child;
     if (!child) return;
     this.child = undefined;
@@ -120,7 +132,7 @@ export class ServerProcess {
   }
 
   /** Stops by PID (thawed, SIGTERM, then SIGKILL after `killAfterMs`) and deletes the folder. */
-  async stop(killAfterMs: number): Promise<void> {
+  async stop(): Promise<void> {
     const child = this.child;
     if (child && child.exitCode === null && child.signalCode === null) {
       this.thaw();
@@ -130,21 +142,21 @@ export class ServerProcess {
         } catch {
           // gone
         }
-      }, killAfterMs);
+      }, this.processOptions.killAfterMs);
       await this.signal('SIGTERM');
       clearTimeout(timer);
     }
     this.child = undefined;
     this.frozen = false;
-    rmSync(this.opts.dir, { recursive: true, force: true });
+    rmSync(this.processOptions.dir, { recursive: true, force: true });
   }
 
   /** The last lines of the log ('' when there is none yet). */
   logTail(): string {
     try {
-      return readFileSync(join(this.opts.dir, this.opts.logFile), 'utf8')
+      return readFileSync(join(this.processOptions.dir, this.processOptions.logFile), 'utf8')
         .split('\n')
-        .slice(-this.opts.tailLines)
+        .slice(-this.processOptions.tailLines)
         .join('\n');
     } catch {
       return '';

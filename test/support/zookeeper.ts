@@ -82,15 +82,17 @@ export interface ZooKeeperOptions {
   readonly tickTime?: number;
 }
 
-export class ZooKeeperServer {
-  private readonly serverProcess: ServerProcess;
-
+/**
+ * A ZooKeeper server; restart() brings it back on the same port with the same
+ * data dir (persistent nodes and sessions survive), stop() sends SIGKILL after 3 s.
+ */
+export class ZooKeeperServer extends ServerProcess {
   private constructor(
     readonly install: ZooKeeperInstall,
     readonly dir: string,
     readonly port: number,
   ) {
-    this.serverProcess = new ServerProcess({ name: 'zookeeper', dir, logFile: 'zk.log', tailLines: 30 });
+    super({ name: 'zookeeper', dir, logFile: 'zk.log', tailLines: 30, killAfterMs: 3_000 });
   }
 
   static async start(install: ZooKeeperInstall, opts: ZooKeeperOptions = {}): Promise<ZooKeeperServer> {
@@ -119,40 +121,6 @@ export class ZooKeeperServer {
     return `127.0.0.1:${this.port}`;
   }
 
-  get pid(): number | undefined {
-    return this.serverProcess.pid;
-  }
-
-  /** SIGSTOP: the server keeps its socket open but answers nothing (a hung or partitioned server). */
-  freeze(): void {
-    this.serverProcess.freeze();
-  }
-
-  /** SIGCONT after freeze(). */
-  thaw(): void {
-    this.serverProcess.thaw();
-  }
-
-  /** SIGKILL, as if the server crashed (works on a frozen server too). */
-  async kill(): Promise<void> {
-    await this.serverProcess.signal('SIGKILL');
-  }
-
-  /** Starts again on the same port with the same data dir (persistent nodes and sessions survive). */
-  async restart(): Promise<void> {
-    await this.kill();
-    await this.launch();
-  }
-
-  /** Stops by PID (TERM, then KILL after 3 s) and deletes the folder. */
-  async stop(): Promise<void> {
-    await this.serverProcess.stop(3_000);
-  }
-
-  logTail(): string {
-    return this.serverProcess.logTail();
-  }
-
   /** The answer to the `srvr` four-letter word ('' when the server does not answer in 2 s). */
   srvr(): Promise<string> {
     return new Promise((resolve) => {
@@ -172,9 +140,9 @@ export class ZooKeeperServer {
     });
   }
 
-  private async launch(): Promise<void> {
+  protected override async launch(): Promise<void> {
     const cp = readable(SLF4J_SIMPLE) ? `${this.install.jar}:${SLF4J_SIMPLE}` : this.install.jar;
-    await this.serverProcess.launch(
+    await this.spawnUntilReady(
       this.install.java,
       [
         '-Xmx128m',
