@@ -6,18 +6,8 @@ import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import { eventually } from '../support/bridge.js';
 import { runCli, startCli } from '../support/cli.js';
-import { watchedEndpoints, writeCliConfig } from '../support/cli-registry.js';
+import { watchedEndpoints, writeCliConfig, type ServiceEntryManifest } from '../support/cli-registry.js';
 import { ConsulAgent, describeWithConsul, ttlCheck } from '../support/consul.js';
-
-interface Manifest {
-  kind: string;
-  metadata: { name: string; namespace: string; annotations: Record<string, string> };
-  spec: {
-    hosts: string[];
-    ports: { number: number; protocol: string; name: string }[];
-    endpoints: { address: string; ports: Record<string, number>; labels?: Record<string, string> }[];
-  };
-}
 
 describeWithConsul('registry-bridge dump and serve against a real Consul agent', (bin) => {
   let agent: ConsulAgent;
@@ -58,7 +48,7 @@ describeWithConsul('registry-bridge dump and serve against a real Consul agent',
   test('dump prints the Consul services as ServiceEntries with Consul DNS hosts, healthy endpoints only', async () => {
     const r = await runCli(['dump', '--config', configPath, '--output', 'json']);
     assert.equal(r.code, 0, r.stderr);
-    const all = JSON.parse(r.stdout) as Manifest[];
+    const all = JSON.parse(r.stdout) as ServiceEntryManifest[];
     const web = all.find(
       (m) => m.metadata.annotations['registry-bridge.io/original-name'] === 'Web_Frontend',
     );

@@ -7,23 +7,8 @@ import { rmSync } from 'node:fs';
 import { after, before, test } from 'node:test';
 import { eventually } from '../support/bridge.js';
 import { runCli, startCli } from '../support/cli.js';
-import { watchedEndpoints, writeCliConfig } from '../support/cli-registry.js';
+import { watchedEndpoints, writeCliConfig, type ServiceEntryManifest } from '../support/cli-registry.js';
 import { describeWithEureka, EurekaServer } from '../support/eureka.js';
-
-interface Manifest {
-  kind: string;
-  metadata: { name: string; namespace: string; annotations: Record<string, string> };
-  spec: {
-    hosts: string[];
-    ports: { number: number; protocol: string; name: string }[];
-    endpoints: {
-      address: string;
-      ports: Record<string, number>;
-      labels?: Record<string, string>;
-      locality?: string;
-    }[];
-  };
-}
 
 describeWithEureka('registry-bridge dump and serve against a real Eureka server', (fixture) => {
   let server: EurekaServer;
@@ -65,7 +50,7 @@ describeWithEureka('registry-bridge dump and serve against a real Eureka server'
   test('dump prints the Eureka apps as ServiceEntries: <app>.eureka hosts, both ports, UP endpoints only, metadata as labels', async () => {
     const r = await runCli(['dump', '--config', configPath, '-o', 'json'], 60_000);
     assert.equal(r.code, 0, r.stderr);
-    const all = JSON.parse(r.stdout) as Manifest[];
+    const all = JSON.parse(r.stdout) as ServiceEntryManifest[];
     const byName = new Map(all.map((m) => [m.metadata.name, m]));
     assert.deepEqual([...byName.keys()].sort(), ['billing-service', 'orders-api']);
 

@@ -6,6 +6,22 @@ import { stringify } from 'yaml';
 import { runCli } from './cli.js';
 import { freePort } from './ports.js';
 
+/** A ServiceEntry as `dump` and `watch` print it with `--output json`. */
+export interface ServiceEntryManifest {
+  kind: string;
+  metadata: { name: string; namespace: string; annotations: Record<string, string> };
+  spec: {
+    hosts: string[];
+    ports: { number: number; protocol: string; name: string }[];
+    endpoints: {
+      address: string;
+      ports: Record<string, number>;
+      labels?: Record<string, string>;
+      locality?: string;
+    }[];
+  };
+}
+
 export interface CliConfig {
   /** The fresh folder holding the config. */
   readonly dir: string;
@@ -40,9 +56,6 @@ export async function writeCliConfig(
 export async function watchedEndpoints(xds: string, name: string): Promise<string[] | undefined> {
   const r = await runCli(['watch', '--once', '--server', xds, '--output', 'json', '--timeout', '5s']);
   if (r.code !== 0) return undefined;
-  const manifests = JSON.parse(r.stdout) as {
-    metadata: { name: string };
-    spec: { endpoints: { address: string }[] };
-  }[];
+  const manifests = JSON.parse(r.stdout) as ServiceEntryManifest[];
   return manifests.find((m) => m.metadata.name === name)?.spec.endpoints.map((e) => e.address);
 }

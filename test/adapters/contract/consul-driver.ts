@@ -26,18 +26,10 @@ export function consulDriver(bin: string): ContractDriver {
           backoff: { initial: 100, max: '500ms' },
         },
         configDir: tmpdir(),
-        async put(s) {
-          const ids = InstanceIds.of(s.name, s.instances);
-          for (const [i, inst] of s.instances.entries()) {
-            await agent.registerService({
-              ID: ids[i]!,
-              Name: s.name,
-              Address: inst.address,
-              Port: inst.port,
-            });
-          }
-          await instanceIds.replace(s.name, ids);
-        },
+        put: (s) =>
+          instanceIds.put(s.name, s.instances, (id, inst) =>
+            agent.registerService({ ID: id, Name: s.name, Address: inst.address, Port: inst.port }),
+          ),
         remove: (name) => instanceIds.removeAll(name),
         breakDown: () => agent.kill(),
         recover: () => agent.restart(),

@@ -27,13 +27,10 @@ export function eurekaDriver(fixture: EurekaFixture): ContractDriver {
           backoff: { initial: 100, max: '500ms' },
         },
         configDir: tmpdir(),
-        async put(s) {
-          const ids = InstanceIds.of(s.name, s.instances);
-          for (const [i, inst] of s.instances.entries()) {
-            await server.register({ app: s.name, id: ids[i]!, ip: inst.address, port: inst.port });
-          }
-          await instanceIds.replace(s.name, ids);
-        },
+        put: (s) =>
+          instanceIds.put(s.name, s.instances, (id, inst) =>
+            server.register({ app: s.name, id, ip: inst.address, port: inst.port }),
+          ),
         remove: (name) => instanceIds.removeAll(name),
         breakDown: () => Promise.resolve(server.freeze()),
         recover: () => Promise.resolve(server.thaw()),

@@ -8,16 +8,20 @@ export class InstanceIds {
   /** `deregister` removes one instance of one service from the registry. */
   constructor(private readonly deregister: (service: string, id: string) => Promise<void>) {}
 
-  /** `<service>-<n>` for each of the service's instances. */
-  static of(service: string, instances: readonly unknown[]): string[] {
-    return instances.map((_, i) => `${service}-${i}`);
-  }
-
-  /** Deregisters the service's earlier instances not in `ids` (registered already), then records `ids`. */
-  async replace(service: string, ids: readonly string[]): Promise<void> {
+  /**
+   * Registers each instance as `<service>-<n>` with `register`, then
+   * deregisters the service's earlier instances no longer listed.
+   */
+  async put<I>(
+    service: string,
+    instances: readonly I[],
+    register: (id: string, instance: I) => Promise<void>,
+  ): Promise<void> {
+    const ids = instances.map((_, i) => `${service}-${i}`);
+    for (const [i, instance] of instances.entries()) await register(ids[i]!, instance);
     for (const id of this.byService.get(service) ?? [])
       if (!ids.includes(id)) await this.deregister(service, id);
-    this.byService.set(service, [...ids]);
+    this.byService.set(service, ids);
   }
 
   /** Deregisters every instance of the service. */
