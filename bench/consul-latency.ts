@@ -12,22 +12,23 @@
  *     and every service's health with the same concurrency.
  * Figures are reported against the bare client measured in the same run.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
 import http from 'node:http';
-import { connect } from 'node:net';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { MIN_INTERVAL_MS } from '../src/adapters/consul/blocking-loop.js';
 import { sharedWaitMs } from '../src/adapters/consul/semaphore.js';
-import { decodeMcpResource } from '../src/codec/decode.js';
-import { istiodLikeNode, openSotw, type DiscoveryResponseMsg } from '../src/mcp/client.js';
 import { ConsulAgent, findConsul, ttlCheck } from '../test/support/consul.js';
-import { freePort } from '../test/support/ports.js';
-import { median, percentile, verdict } from './stats.js';
-
-const SE = 'networking.istio.io/v1/ServiceEntry';
-const CLI = join(import.meta.dirname, '..', 'src', 'cli', 'main.js');
+import { median } from './stats.js';
+import { BridgeChild } from './support/bridge-child.js';
+import { timeBridgeColdStart } from './support/cold-start.js';
+import { Latest } from './support/latest.js';
+import {
+  addedAtP99,
+  addedAtP99Verdict,
+  bridgeMinusBare,
+  printLatencyByKind,
+  type LatencySample,
+} from './support/latency-report.js';
+import { inParallel } from '../test/support/in-parallel.js';
+import { endpointCount, watchServiceEntries, type ServiceEntryWatch } from './support/service-entry-watch.js';
 const LAT_SERVICE = 'bench-lat';
 const CHANGES = Number(process.env['BENCH_CONSUL_CHANGES'] ?? 200);
 const COLD_SERVICES = Number(process.env['BENCH_CONSUL_SERVICES'] ?? 1000);
@@ -41,40 +42,6 @@ const SPACED_GAP_MS = 150;
 const WAIT_MS = 30_000;
 
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
-
-/** The latest value seen by one watcher, and when; `until` waits for a value to match. */
-class Latest<T> {
-  value: T | undefined;
-  at = 0;
-  private waiters: { pred: (v: T) => boolean; resolve: (at: number) => void }[] = [];
-
-  set(value: T, at: number): void {
-    this.value = value;
-    this.at = at;
-    const ready = this.waiters.filter((w) => w.pred(value));
-    this.waiters = this.waiters.filter((w) => !w.pred(value));
-    for (const w of ready) w.resolve(at);
-  }
-
-  /** When a matching value arrived (possibly already, which may be before the caller's t0). */
-  until(pred: (v: T) => boolean, timeoutMs: number, what: string): Promise<number> {
-    if (this.value !== undefined && pred(this.value)) return Promise.resolve(this.at);
-    return new Promise((resolve, reject) => {
-      const timer = setTimeout(() => {
-        this.waiters = this.waiters.filter((w) => w !== entry);
-        reject(new Error(`${what}: not seen within ${timeoutMs} ms (last value ${String(this.value)})`));
-      }, timeoutMs);
-      const entry = {
-        pred,
-        resolve: (at: number) => {
-          clearTimeout(timer);
-          resolve(at);
-        },
-      };
-      this.waiters.push(entry);
-    });
-  }
-}
 
 interface HttpAnswer {
   status: number;
@@ -107,15 +74,6 @@ async function getJson(agent: http.Agent, url: string): Promise<unknown> {
   return JSON.parse(res.body) as unknown;
 }
 
-/** Runs `fn` over `items` with at most `limit` in flight. */
-async function pool<T>(items: readonly T[], limit: number, fn: (item: T) => Promise<void>): Promise<void> {
-  let next = 0;
-  const worker = async (): Promise<void> => {
-    while (next < items.length) await fn(items[next++]!);
-  };
-  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
-}
-
 interface HealthEntry {
   Checks?: { Status?: string }[];
 }
@@ -145,190 +103,37 @@ async function bareWatch(base: string, name: string, state: Latest<number>, sign
   }
 }
 
-/** Bridge children still running, killed by PID if the bench dies. */
-const liveChildren = new Set<ChildProcess>();
-process.on('exit', () => {
-  for (const c of liveChildren) {
-    try {
-      if (c.pid !== undefined) process.kill(c.pid, 'SIGKILL');
-    } catch {
-      // already gone
-    }
-  }
-});
-
-/** `registry-bridge serve` as a child process on free loopback ports; stopped by PID. */
-class BridgeChild {
-  private out = '';
-  readonly exited: Promise<void>;
-
-  private constructor(
-    private readonly child: ChildProcess,
-    private readonly dir: string,
-    readonly xdsPort: number,
-    readonly spawnedAt: number,
-  ) {
-    const onData = (d: Buffer): void => {
-      this.out += d.toString();
-    };
-    child.stdout?.on('data', onData);
-    child.stderr?.on('data', onData);
-    liveChildren.add(child);
-    this.exited = new Promise((resolve) =>
-      child.once('exit', () => {
-        liveChildren.delete(child);
-        resolve();
-      }),
-    );
-  }
-
-  static async start(consul: string, include: string[]): Promise<BridgeChild> {
-    const dir = mkdtempSync(join(tmpdir(), 'irb-bench-consul-'));
-    const xdsPort = await freePort();
-    const adminPort = await freePort();
-    const config = {
-      xds: { address: `127.0.0.1:${xdsPort}`, debounce: 0 },
-      admin: { address: `127.0.0.1:${adminPort}` },
-      log: { level: 'warn' },
-      registries: [
-        {
-          name: 'consul',
-          type: 'consul',
-          address: consul,
-          wait: WAIT_MS,
-          maxConcurrentQueries: CONCURRENCY,
-          services: { include },
-        },
-      ],
-    };
-    // JSON is valid YAML.
-    writeFileSync(join(dir, 'config.yaml'), JSON.stringify(config));
-    const spawnedAt = performance.now();
-    const child = spawn(process.execPath, [CLI, 'serve', '--config', join(dir, 'config.yaml')], {
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    return new BridgeChild(child, dir, xdsPort, spawnedAt);
-  }
-
-  get xds(): string {
-    return `127.0.0.1:${this.xdsPort}`;
-  }
-
-  output(): string {
-    return this.out;
-  }
-
-  /** Polls the xDS port (gRPC's own reconnect back-off would add up to a second). */
-  async waitListening(timeoutMs = 15_000): Promise<number> {
-    const end = performance.now() + timeoutMs;
-    for (;;) {
-      if (this.child.exitCode !== null || this.child.signalCode !== null)
-        throw new Error(`bridge exited during start:\n${this.out}`);
-      const ok = await new Promise<boolean>((resolve) => {
-        const s = connect(this.xdsPort, '127.0.0.1');
-        s.once('connect', () => {
-          s.destroy();
-          resolve(true);
-        });
-        s.once('error', () => resolve(false));
-      });
-      if (ok) return performance.now();
-      if (performance.now() > end)
-        throw new Error(`bridge xDS port not open in ${timeoutMs} ms:\n${this.out}`);
-      await sleep(2);
-    }
-  }
-
-  /** SIGTERM by PID, SIGKILL after 5 s; removes the folder. */
-  async stop(): Promise<void> {
-    const c = this.child;
-    if (c.exitCode === null && c.signalCode === null && c.pid !== undefined) {
-      const timer = setTimeout(() => process.kill(c.pid!, 'SIGKILL'), 5_000);
-      process.kill(c.pid, 'SIGTERM');
-      await this.exited;
-      clearTimeout(timer);
-    }
-    rmSync(this.dir, { recursive: true, force: true });
-  }
-}
-
-/** A SotW client like istiod's: subscribes to ServiceEntry and ACKs every response. */
-function watchServiceEntries(
-  xds: string,
-  onResponse: (res: DiscoveryResponseMsg, at: number) => void,
-): { close(): void; done: Promise<void> } {
-  const stream = openSotw(xds);
-  let closed = false;
-  stream.send({ node: istiodLikeNode('bench~consul'), typeUrl: SE, resourceNames: [], responseNonce: '' });
-  const done = (async () => {
-    while (!closed) {
-      let res: DiscoveryResponseMsg;
-      try {
-        res = await stream.next(3_600_000);
-      } catch (err) {
-        if (closed) return;
-        throw err;
-      }
-      const at = performance.now();
-      stream.send({ typeUrl: res.typeUrl, versionInfo: res.versionInfo, responseNonce: res.nonce });
-      onResponse(res, at);
-    }
-  })();
-  return {
-    close: () => {
-      closed = true;
-      stream.close();
-    },
-    done,
-  };
-}
-
-function endpointCount(res: DiscoveryResponseMsg, name: string): number | undefined {
-  for (const any of res.resources) {
-    const d = decodeMcpResource(any);
-    if ('error' in d) throw new Error(`bridge sent a resource istiod would drop: ${d.error}`);
-    if (d.resource.kind === 'ServiceEntry' && d.resource.name === name)
-      return d.resource.spec.endpoints?.length ?? 0;
-  }
-  return undefined;
-}
-
-const fmt = (ms: number): string => ms.toFixed(1);
-
 type ChangeKind = 'check fail' | 'check pass' | 'register' | 'deregister';
-interface Sample {
-  kind: ChangeKind;
-  bare: number;
-  bridge: number;
+interface Sample extends LatencySample {
+  readonly kind: ChangeKind;
 }
 
 function report(title: string, samples: Sample[], headline: boolean): void {
-  const p = (xs: number[], q: number): string => fmt(percentile(xs, q));
-  const line = (of: Sample[]): string => {
-    const bare = of.map((s) => s.bare);
-    const bridge = of.map((s) => s.bridge);
-    return `bare p50 ${p(bare, 50)} / p99 ${p(bare, 99)} ms, bridge p50 ${p(bridge, 50)} / p99 ${p(bridge, 99)} ms`;
-  };
   console.log(`  ${title}:`);
-  console.log(`    all ${samples.length}: ${line(samples)}`);
-  for (const kind of [...new Set(samples.map((s) => s.kind))]) {
-    console.log(`      ${kind.padEnd(10)} ${line(samples.filter((s) => s.kind === kind))}`);
-  }
-  const perChange = samples.map((s) => s.bridge - s.bare);
-  console.log(`    per change, bridge minus bare: p50 ${p(perChange, 50)} ms, p99 ${p(perChange, 99)} ms`);
-  const bareMs = samples.map((s) => s.bare);
-  const bridgeMs = samples.map((s) => s.bridge);
-  const add = percentile(bridgeMs, 99) - percentile(bareMs, 99);
+  printLatencyByKind(samples, 10);
+  console.log(`    ${bridgeMinusBare(samples).line}`);
   console.log(
-    `    ${headline ? '' : '(for comparison) '}bridge adds ${fmt(add)} ms at p99 over the bare watcher (target <= 20 ms: ${verdict(add <= 20)})`,
+    `    ${headline ? '' : '(for comparison) '}${addedAtP99Verdict(addedAtP99(samples), 'bare watcher')}`,
   );
+}
+
+/** The bridge on `consul`, selecting `include`, with the bench's wait and concurrency. */
+function startBridge(consul: string, include: string[]): Promise<BridgeChild> {
+  return BridgeChild.start('irb-bench-consul-', {
+    name: 'consul',
+    type: 'consul',
+    address: consul,
+    wait: WAIT_MS,
+    maxConcurrentQueries: CONCURRENCY,
+    services: { include },
+  });
 }
 
 async function latencyBench(bin: string): Promise<void> {
   const consul = await ConsulAgent.start(bin);
   const abort = new AbortController();
   let bridge: BridgeChild | undefined;
-  let ads: ReturnType<typeof watchServiceEntries> | undefined;
+  let ads: ServiceEntryWatch | undefined;
   let bare: Promise<void> | undefined;
   try {
     const base = ['lat-1', 'lat-2', 'lat-3'];
@@ -344,9 +149,9 @@ async function latencyBench(bin: string): Promise<void> {
     const bareState = new Latest<number>();
     const bridgeState = new Latest<number>();
     bare = bareWatch(consul.address, LAT_SERVICE, bareState, abort.signal);
-    bridge = await BridgeChild.start(consul.address, [LAT_SERVICE]);
-    await bridge.waitListening();
-    ads = watchServiceEntries(bridge.xds, (res, at) => {
+    bridge = await startBridge(consul.address, [LAT_SERVICE]);
+    await bridge.waitListening(15_000);
+    ads = watchServiceEntries(bridge.xds, 'bench~consul', (res, at) => {
       const n = endpointCount(res, LAT_SERVICE);
       if (n !== undefined) bridgeState.set(n, at);
     });
@@ -413,7 +218,7 @@ async function registerColdServices(consul: ConsulAgent): Promise<void> {
   const regs: { svc: number; inst: number }[] = [];
   for (let s = 0; s < COLD_SERVICES; s++)
     for (let j = 0; j < COLD_INSTANCES; j++) regs.push({ svc: s, inst: j });
-  await pool(regs, 32, async ({ svc, inst }) => {
+  await inParallel(regs, 32, async ({ svc, inst }) => {
     const n = (svc * COLD_INSTANCES + inst) % COLD_NODES;
     const node = `node-${n}`;
     const id = `${coldName(svc)}-${inst}`;
@@ -435,7 +240,7 @@ async function bareColdStart(base: string): Promise<number> {
     const catalog = (await getJson(agent, `${base}/v1/catalog/services`)) as Record<string, unknown>;
     const names = Object.keys(catalog).filter((n) => n.startsWith('cold-'));
     let instances = 0;
-    await pool(names, CONCURRENCY, async (name) => {
+    await inParallel(names, CONCURRENCY, async (name) => {
       const body = await getJson(agent, `${base}/v1/health/service/${encodeURIComponent(name)}`);
       instances += (body as unknown[]).length;
     });
@@ -445,33 +250,6 @@ async function bareColdStart(base: string): Promise<number> {
     return ms;
   } finally {
     agent.destroy();
-  }
-}
-
-/** Bridge spawn -> first ServiceEntry response holding every service. */
-async function bridgeColdStart(base: string): Promise<{ totalMs: number; listenMs: number }> {
-  const bridge = await BridgeChild.start(base, ['cold-*']);
-  let ads: ReturnType<typeof watchServiceEntries> | undefined;
-  try {
-    const listening = await bridge.waitListening();
-    const full = new Promise<number>((resolve, reject) => {
-      const timer = setTimeout(
-        () => reject(new Error(`no full response in 60 s:\n${bridge.output()}`)),
-        60_000,
-      );
-      ads = watchServiceEntries(bridge.xds, (res, at) => {
-        if (res.resources.length >= COLD_SERVICES) {
-          clearTimeout(timer);
-          resolve(at);
-        }
-      });
-    });
-    const at = await full;
-    return { totalMs: at - bridge.spawnedAt, listenMs: listening - bridge.spawnedAt };
-  } finally {
-    ads?.close();
-    await ads?.done.catch(() => undefined);
-    await bridge.stop();
   }
 }
 
@@ -488,7 +266,12 @@ async function coldStartBench(bin: string): Promise<void> {
     const listen: number[] = [];
     for (let r = 0; r < COLD_RUNS; r++) {
       bare.push(await bareColdStart(consul.address));
-      const b = await bridgeColdStart(consul.address);
+      const b = await timeBridgeColdStart(await startBridge(consul.address, ['cold-*']), {
+        nodeId: 'bench~consul',
+        services: COLD_SERVICES,
+        listenTimeoutMs: 15_000,
+        fullTimeoutMs: 60_000,
+      });
       bridge.push(b.totalMs);
       listen.push(b.listenMs);
       // Consul 1.8 keeps a blocking query's connection until its wait ends, even after the

@@ -15,20 +15,22 @@
  *     against a delta (no change, one change, ten changes), as the adapter's
  *     client receives them (gzip) and uncompressed.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
 import http from 'node:http';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { cpus, loadavg, tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { cpus, loadavg } from 'node:os';
 import { EurekaClient } from '../src/adapters/eureka/client.js';
-import { decodeMcpResource } from '../src/codec/decode.js';
-import { istiodLikeNode, openSotw, type DiscoveryResponseMsg } from '../src/mcp/client.js';
 import { EurekaServer, eurekaFixture } from '../test/support/eureka.js';
 import { freePort } from '../test/support/ports.js';
-import { percentile, verdict } from './stats.js';
-
-const SE = 'networking.istio.io/v1/ServiceEntry';
-const CLI = join(import.meta.dirname, '..', 'src', 'cli', 'main.js');
+import { BridgeChild } from './support/bridge-child.js';
+import { Latest } from './support/latest.js';
+import {
+  addedAtP99,
+  addedAtP99Verdict,
+  bridgeMinusBare,
+  fmtMs,
+  printLatencyByKind,
+  type LatencySample,
+} from './support/latency-report.js';
+import { endpointCount, watchServiceEntries } from './support/service-entry-watch.js';
 const CHANGES = Number(process.env['BENCH_EUREKA_CHANGES'] ?? 100);
 const REFRESH_MS = Number(process.env['BENCH_EUREKA_REFRESH_MS'] ?? 1000);
 const APPS = 200;
@@ -38,39 +40,6 @@ const DELTA_RETENTION_MS = 4000;
 const LAT_APP = 'BENCH-LAT';
 
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
-const fmt = (ms: number): string => ms.toFixed(1);
-
-/** The first time a value matching a predicate was seen. */
-class Seen<T> {
-  private value: T | undefined;
-  private at = 0;
-  private waiters: { pred: (v: T) => boolean; resolve: (at: number) => void }[] = [];
-
-  set(value: T, at: number): void {
-    this.value = value;
-    this.at = at;
-    const ready = this.waiters.filter((w) => w.pred(value));
-    this.waiters = this.waiters.filter((w) => !w.pred(value));
-    for (const w of ready) w.resolve(at);
-  }
-
-  until(pred: (v: T) => boolean, timeoutMs: number, what: string): Promise<number> {
-    if (this.value !== undefined && pred(this.value)) return Promise.resolve(this.at);
-    return new Promise((resolve, reject) => {
-      const timer = setTimeout(
-        () => reject(new Error(`${what}: not seen within ${timeoutMs} ms`)),
-        timeoutMs,
-      );
-      this.waiters.push({
-        pred,
-        resolve: (at) => {
-          clearTimeout(timer);
-          resolve(at);
-        },
-      });
-    });
-  }
-}
 
 interface DeltaEntry {
   instanceId: string;
@@ -146,100 +115,15 @@ async function startProxy(
   };
 }
 
-const children = new Set<ChildProcess>();
-process.on('exit', () => {
-  for (const c of children) if (c.pid !== undefined && c.exitCode === null) process.kill(c.pid, 'SIGKILL');
-});
-
 /** `registry-bridge serve` reading `address`, as a child process; stopped by PID. */
-async function startBridge(
-  address: string,
-): Promise<{ xds: string; output: () => string; stop(): Promise<void> }> {
-  const dir = mkdtempSync(join(tmpdir(), 'irb-bench-eureka-'));
-  const xds = `127.0.0.1:${await freePort()}`;
-  const config = {
-    xds: { address: xds, debounce: 0 },
-    admin: { address: `127.0.0.1:${await freePort()}` },
-    log: { level: 'warn' },
-    registries: [
-      {
-        name: 'eureka',
-        type: 'eureka',
-        address,
-        refreshInterval: REFRESH_MS,
-        services: { include: [LAT_APP.toLowerCase()] },
-      },
-    ],
-  };
-  writeFileSync(join(dir, 'config.yaml'), JSON.stringify(config));
-  const child = spawn(process.execPath, [CLI, 'serve', '--config', join(dir, 'config.yaml')], {
-    stdio: ['ignore', 'pipe', 'pipe'],
+function startBridge(address: string): Promise<BridgeChild> {
+  return BridgeChild.start('irb-bench-eureka-', {
+    name: 'eureka',
+    type: 'eureka',
+    address,
+    refreshInterval: REFRESH_MS,
+    services: { include: [LAT_APP.toLowerCase()] },
   });
-  children.add(child);
-  let out = '';
-  child.stdout.on('data', (d: Buffer) => (out += d.toString()));
-  child.stderr.on('data', (d: Buffer) => (out += d.toString()));
-  const exited = new Promise<void>((r) => child.once('exit', () => r()));
-  return {
-    xds,
-    output: () => out,
-    stop: async () => {
-      if (child.exitCode === null && child.signalCode === null) {
-        const timer = setTimeout(() => child.kill('SIGKILL'), 5000);
-        child.kill('SIGTERM');
-        await exited;
-        clearTimeout(timer);
-      }
-      children.delete(child);
-      rmSync(dir, { recursive: true, force: true });
-    },
-  };
-}
-
-/** An istiod-like SotW client: subscribes to ServiceEntry, ACKs, reports each response. */
-function watchServiceEntries(xds: string, onResponse: (res: DiscoveryResponseMsg, at: number) => void) {
-  let closed = false;
-  let stream: ReturnType<typeof openSotw> | undefined;
-  const done = (async () => {
-    // The bridge's port opens a moment after spawn: retry until it answers.
-    while (!closed) {
-      stream = openSotw(xds);
-      stream.send({
-        node: istiodLikeNode('bench~eureka'),
-        typeUrl: SE,
-        resourceNames: [],
-        responseNonce: '',
-      });
-      try {
-        for (;;) {
-          const res = await stream.next(3_600_000);
-          const at = performance.now();
-          stream.send({ typeUrl: res.typeUrl, versionInfo: res.versionInfo, responseNonce: res.nonce });
-          onResponse(res, at);
-        }
-      } catch {
-        stream.close();
-        if (!closed) await sleep(100);
-      }
-    }
-  })();
-  return {
-    close: () => {
-      closed = true;
-      stream?.close();
-    },
-    done,
-  };
-}
-
-function endpointCount(res: DiscoveryResponseMsg, name: string): number | undefined {
-  for (const any of res.resources) {
-    const d = decodeMcpResource(any);
-    if ('error' in d) throw new Error(`bridge sent a resource istiod would drop: ${d.error}`);
-    if (d.resource.kind === 'ServiceEntry' && d.resource.name === name)
-      return d.resource.spec.endpoints?.length ?? 0;
-  }
-  return undefined;
 }
 
 type Kind = 'register' | 'deregister' | 'out of service' | 'back to UP';
@@ -255,8 +139,8 @@ interface Change {
 async function latencyBench(server: EurekaServer): Promise<void> {
   const base = ['lat-1', 'lat-2', 'lat-3'];
   for (const [i, id] of base.entries()) await server.register({ app: LAT_APP, id, ip: `127.0.1.${i + 1}` });
-  const bare = new Seen<Map<string, DeltaEntry>>();
-  const pushed = new Seen<number>();
+  const bare = new Latest<Map<string, DeltaEntry>>();
+  const pushed = new Latest<number>();
   const bareAgent = new http.Agent({ keepAlive: true, maxSockets: 2 });
   const barePoll = (): void => {
     get(bareAgent, `${server.address}/apps/delta`, { accept: 'application/json' })
@@ -265,10 +149,16 @@ async function latencyBench(server: EurekaServer): Promise<void> {
   };
   const proxy = await startProxy(new URL(server.address), barePoll);
   const bridge = await startBridge(proxy.base);
-  const ads = watchServiceEntries(bridge.xds, (res, at) => {
-    const n = endpointCount(res, LAT_APP.toLowerCase());
-    if (n !== undefined) pushed.set(n, at);
-  });
+  // The bridge's port opens a moment after spawn: the watch retries until it answers.
+  const ads = watchServiceEntries(
+    bridge.xds,
+    'bench~eureka',
+    (res, at) => {
+      const n = endpointCount(res, LAT_APP.toLowerCase());
+      if (n !== undefined) pushed.set(n, at);
+    },
+    { reopenOnError: true },
+  );
   try {
     await pushed.until((n) => n === 3, 60_000, 'bridge, initial state');
     const changes: Change[] = [
@@ -297,7 +187,7 @@ async function latencyBench(server: EurekaServer): Promise<void> {
         apply: () => server.clearStatus(LAT_APP, 'lat-1'),
       },
     ];
-    const samples: { kind: Kind; bare: number; bridge: number }[] = [];
+    const samples: (LatencySample & { kind: Kind })[] = [];
     const timeout = 10 * REFRESH_MS + 10_000;
     for (let i = 0; i < CHANGES; i++) {
       const c = changes[i % changes.length]!;
@@ -310,43 +200,21 @@ async function latencyBench(server: EurekaServer): Promise<void> {
       ]);
       samples.push({ kind: c.kind, bare: tb - t0, bridge: tx - t0 });
     }
-    const p = (xs: number[], q: number): string => fmt(percentile(xs, q));
-    const line = (of: typeof samples): string => {
-      const b = of.map((s) => s.bare);
-      const x = of.map((s) => s.bridge);
-      return `bare p50 ${p(b, 50)} / p99 ${p(b, 99)} ms, bridge p50 ${p(x, 50)} / p99 ${p(x, 99)} ms`;
-    };
     console.log(
       `[6] Eureka registration -> push, ${CHANGES} changes one at a time, refreshInterval ${REFRESH_MS} ms (bridge as a child process, xds.debounce 0; bare delta poller fired with each bridge delta request)`,
     );
-    console.log(`    all ${samples.length}: ${line(samples)}`);
-    for (const kind of new Set(samples.map((s) => s.kind))) {
-      console.log(`      ${kind.padEnd(15)} ${line(samples.filter((s) => s.kind === kind))}`);
-    }
-    const diff = samples.map((s) => s.bridge - s.bare);
-    const worst = [...diff]
+    printLatencyByKind(samples, 15);
+    const perChange = bridgeMinusBare(samples);
+    const worst = [...perChange.diffs]
       .sort((a, b) => b - a)
       .slice(0, 3)
-      .map(fmt)
+      .map(fmtMs)
       .join(', ');
-    console.log(
-      `    per change, bridge minus bare: p50 ${p(diff, 50)} ms, p99 ${p(diff, 99)} ms (largest: ${worst} ms)`,
-    );
+    console.log(`    ${perChange.line} (largest: ${worst} ms)`);
     console.log(
       `    machine load while measuring (1-minute average): ${loadavg()[0]!.toFixed(1)} on ${cpus().length} cores`,
     );
-    const add =
-      percentile(
-        samples.map((s) => s.bridge),
-        99,
-      ) -
-      percentile(
-        samples.map((s) => s.bare),
-        99,
-      );
-    console.log(
-      `    bridge adds ${fmt(add)} ms at p99 over the bare delta poller (target <= 20 ms: ${verdict(add <= 20)})`,
-    );
+    console.log(`    ${addedAtP99Verdict(addedAtP99(samples), 'bare delta poller')}`);
   } catch (err) {
     console.log(`    bridge output:\n${bridge.output()}`);
     throw err;

@@ -12,21 +12,21 @@
  *     listing the root and every providers folder with the same concurrency
  *     (100, the bridge's default maxConcurrentReads).
  */
-import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { connect } from 'node:net';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import zookeeper from 'node-zookeeper-client';
-import { decodeMcpResource } from '../src/codec/decode.js';
-import { istiodLikeNode, openSotw, type DiscoveryResponseMsg } from '../src/mcp/client.js';
 import { DubboZk, javaUrlEncode, providerUrl } from '../test/support/dubbo-zk.js';
-import { freePort } from '../test/support/ports.js';
 import { ZooKeeperServer, findZooKeeper } from '../test/support/zookeeper.js';
-import { median, percentile, verdict } from './stats.js';
-
-const SE = 'networking.istio.io/v1/ServiceEntry';
-const CLI = join(import.meta.dirname, '..', 'src', 'cli', 'main.js');
+import { median, verdict } from './stats.js';
+import { BridgeChild } from './support/bridge-child.js';
+import { timeBridgeColdStart } from './support/cold-start.js';
+import { Latest } from './support/latest.js';
+import {
+  addedAtP99,
+  addedAtP99Verdict,
+  printLatencyByKind,
+  type LatencySample,
+} from './support/latency-report.js';
+import { inParallel } from '../test/support/in-parallel.js';
+import { endpointCount, watchServiceEntries, type ServiceEntryWatch } from './support/service-entry-watch.js';
 const LAT_IFACE = 'bench.Lat';
 const LAT_SE_NAME = 'bench-lat';
 const CHANGES = Number(process.env['BENCH_ZK_CHANGES'] ?? 100);
@@ -36,41 +36,7 @@ const COLD_RUNS = 3;
 const CONCURRENCY = 100;
 
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
-const fmt = (ms: number): string => ms.toFixed(1);
 type ZkClient = ReturnType<typeof zookeeper.createClient>;
-
-/** A value seen by one watcher and when it arrived; `when` waits until it matches. */
-class Seen {
-  private value: number | undefined;
-  private at = 0;
-  private waiting: { want: number; done: (at: number) => void }[] = [];
-
-  set(value: number, at: number): void {
-    this.value = value;
-    this.at = at;
-    const hit = this.waiting.filter((w) => w.want === value);
-    this.waiting = this.waiting.filter((w) => w.want !== value);
-    for (const w of hit) w.done(at);
-  }
-
-  when(want: number, timeoutMs: number, what: string): Promise<number> {
-    if (this.value === want) return Promise.resolve(this.at);
-    return new Promise((resolve, reject) => {
-      const entry = {
-        want,
-        done: (at: number) => {
-          clearTimeout(timer);
-          resolve(at);
-        },
-      };
-      const timer = setTimeout(() => {
-        this.waiting = this.waiting.filter((w) => w !== entry);
-        reject(new Error(`${what}: ${want} not seen in ${timeoutMs} ms (last ${String(this.value)})`));
-      }, timeoutMs);
-      this.waiting.push(entry);
-    });
-  }
-}
 
 function connectClient(address: string): Promise<ZkClient> {
   const c = zookeeper.createClient(address, { sessionTimeout: 10_000, spinDelay: 100 });
@@ -98,7 +64,7 @@ function listChildren(c: ZkClient, path: string, watcher?: () => void): Promise<
 }
 
 /** The bare watcher: getChildren with a watch, re-armed in the callback, nothing else. */
-function bareChildWatcher(c: ZkClient, path: string, seen: Seen): void {
+function bareChildWatcher(c: ZkClient, path: string, seen: Latest<number>): void {
   const arm = (): void => {
     c.getChildren(path, arm, (err, children) => {
       const at = performance.now();
@@ -108,119 +74,22 @@ function bareChildWatcher(c: ZkClient, path: string, seen: Seen): void {
   arm();
 }
 
-const children = new Set<ChildProcess>();
-process.on('exit', () => {
-  for (const c of children) if (c.pid !== undefined && c.exitCode === null) process.kill(c.pid, 'SIGKILL');
-});
-
-/** `registry-bridge serve` on free loopback ports with debounce 0; stopped by PID. */
-async function spawnBridge(
-  zkAddress: string,
-  include: string[],
-): Promise<{ xds: string; spawnedAt: number; listening: () => Promise<number>; stop: () => Promise<void> }> {
-  const dir = mkdtempSync(join(tmpdir(), 'irb-bench-zk-'));
-  const xdsPort = await freePort();
-  const config = {
-    xds: { address: `127.0.0.1:${xdsPort}`, debounce: 0 },
-    admin: { address: `127.0.0.1:${await freePort()}` },
-    log: { level: 'warn' },
-    registries: [
-      {
-        name: 'zk',
-        type: 'zookeeper',
-        address: zkAddress,
-        maxConcurrentReads: CONCURRENCY,
-        services: { include },
-      },
-    ],
-  };
-  writeFileSync(join(dir, 'config.yaml'), JSON.stringify(config));
-  const spawnedAt = performance.now();
-  const child = spawn(process.execPath, [CLI, 'serve', '--config', join(dir, 'config.yaml')], {
-    stdio: ['ignore', 'pipe', 'pipe'],
+/** `registry-bridge serve` on `zkAddress`, selecting `include`. */
+function startBridge(zkAddress: string, include: string[]): Promise<BridgeChild> {
+  return BridgeChild.start('irb-bench-zk-', {
+    name: 'zk',
+    type: 'zookeeper',
+    address: zkAddress,
+    maxConcurrentReads: CONCURRENCY,
+    services: { include },
   });
-  children.add(child);
-  let out = '';
-  child.stdout.on('data', (d: Buffer) => (out += d.toString()));
-  child.stderr.on('data', (d: Buffer) => (out += d.toString()));
-  const exited = new Promise<void>((r) => child.once('exit', () => r()));
-  return {
-    xds: `127.0.0.1:${xdsPort}`,
-    spawnedAt,
-    listening: async () => {
-      const end = performance.now() + 30_000;
-      for (;;) {
-        if (child.exitCode !== null) throw new Error(`bridge exited:\n${out}`);
-        const ok = await new Promise<boolean>((resolve) => {
-          const s = connect(xdsPort, '127.0.0.1');
-          s.once('connect', () => {
-            s.destroy();
-            resolve(true);
-          });
-          s.once('error', () => resolve(false));
-        });
-        if (ok) return performance.now();
-        if (performance.now() > end) throw new Error(`bridge xDS port not open:\n${out}`);
-        await sleep(2);
-      }
-    },
-    stop: async () => {
-      if (child.exitCode === null && child.pid !== undefined) {
-        process.kill(child.pid, 'SIGTERM');
-        const timer = setTimeout(() => child.pid !== undefined && process.kill(child.pid, 'SIGKILL'), 5_000);
-        await exited;
-        clearTimeout(timer);
-      }
-      children.delete(child);
-      rmSync(dir, { recursive: true, force: true });
-    },
-  };
-}
-
-/** An istiod-like SotW client on ServiceEntry that ACKs every response. */
-function subscribe(
-  xds: string,
-  onResponse: (res: DiscoveryResponseMsg, at: number) => void,
-): () => Promise<void> {
-  const stream = openSotw(xds);
-  let closed = false;
-  stream.send({ node: istiodLikeNode('bench~zookeeper'), typeUrl: SE, resourceNames: [], responseNonce: '' });
-  const loop = (async () => {
-    while (!closed) {
-      let res: DiscoveryResponseMsg;
-      try {
-        res = await stream.next(3_600_000);
-      } catch (err) {
-        if (closed) return;
-        throw err;
-      }
-      const at = performance.now();
-      stream.send({ typeUrl: res.typeUrl, versionInfo: res.versionInfo, responseNonce: res.nonce });
-      onResponse(res, at);
-    }
-  })();
-  return async () => {
-    closed = true;
-    stream.close();
-    await loop.catch(() => undefined);
-  };
-}
-
-function endpointCount(res: DiscoveryResponseMsg, name: string): number | undefined {
-  for (const any of res.resources) {
-    const d = decodeMcpResource(any);
-    if ('error' in d) throw new Error(`bridge sent a resource istiod would drop: ${d.error}`);
-    if (d.resource.kind === 'ServiceEntry' && d.resource.name === name)
-      return d.resource.spec.endpoints?.length ?? 0;
-  }
-  return undefined;
 }
 
 async function latencyBench(zk: ZooKeeperServer): Promise<void> {
   const writer = await DubboZk.connect(zk.address, { sessionMs: 10_000 });
   const bare = await connectClient(zk.address);
-  const bridge = await spawnBridge(zk.address, [LAT_IFACE]);
-  let unsubscribe: (() => Promise<void>) | undefined;
+  const bridge = await startBridge(zk.address, [LAT_IFACE]);
+  let ads: ServiceEntryWatch | undefined;
   try {
     for (let i = 1; i <= 3; i++) {
       await writer.registerProvider(
@@ -228,18 +97,18 @@ async function latencyBench(zk: ZooKeeperServer): Promise<void> {
         providerUrl({ host: `10.30.0.${i}`, port: 20880, iface: LAT_IFACE }),
       );
     }
-    const bareSeen = new Seen();
-    const bridgeSeen = new Seen();
+    const bareSeen = new Latest<number>();
+    const bridgeSeen = new Latest<number>();
     bareChildWatcher(bare, writer.providersPath(LAT_IFACE), bareSeen);
-    await bridge.listening();
-    unsubscribe = subscribe(bridge.xds, (res, at) => {
+    await bridge.waitListening(30_000);
+    ads = watchServiceEntries(bridge.xds, 'bench~zookeeper', (res, at) => {
       const n = endpointCount(res, LAT_SE_NAME);
       if (n !== undefined) bridgeSeen.set(n, at);
     });
-    await bareSeen.when(3, 10_000, 'bare watcher, initial');
-    await bridgeSeen.when(3, 20_000, 'bridge, initial');
+    await bareSeen.until((n) => n === 3, 10_000, 'bare watcher, initial');
+    await bridgeSeen.until((n) => n === 3, 20_000, 'bridge, initial');
     const fourth = providerUrl({ host: '10.30.0.4', port: 20880, iface: LAT_IFACE });
-    const samples: { kind: string; bare: number; bridge: number }[] = [];
+    const samples: LatencySample[] = [];
     for (let i = 0; i < CHANGES; i++) {
       const add = i % 2 === 0;
       await sleep(20);
@@ -248,37 +117,19 @@ async function latencyBench(zk: ZooKeeperServer): Promise<void> {
       const t0 = performance.now();
       const want = add ? 4 : 3;
       const [tb, tx] = await Promise.all([
-        bareSeen.when(want, 10_000, `bare watcher, change ${i}`),
-        bridgeSeen.when(want, 10_000, `bridge, change ${i}`),
+        bareSeen.until((n) => n === want, 10_000, `bare watcher, change ${i}`),
+        bridgeSeen.until((n) => n === want, 10_000, `bridge, change ${i}`),
       ]);
       samples.push({ kind: add ? 'add' : 'remove', bare: tb - t0, bridge: tx - t0 });
     }
-    const p = (xs: number[], q: number): string => fmt(percentile(xs, q));
-    const line = (of: typeof samples): string => {
-      const b = of.map((s) => s.bare);
-      const x = of.map((s) => s.bridge);
-      return `bare p50 ${p(b, 50)} / p99 ${p(b, 99)} ms, bridge p50 ${p(x, 50)} / p99 ${p(x, 99)} ms`;
-    };
     console.log(
       `[6] ZooKeeper provider add/remove -> push, ${CHANGES} changes one at a time (from the write acknowledged to the new state seen; bridge as a child process, xds.debounce 0)`,
     );
-    console.log(`    all ${samples.length}: ${line(samples)}`);
-    for (const kind of ['add', 'remove'])
-      console.log(`      ${kind.padEnd(6)} ${line(samples.filter((s) => s.kind === kind))}`);
-    const added =
-      percentile(
-        samples.map((s) => s.bridge),
-        99,
-      ) -
-      percentile(
-        samples.map((s) => s.bare),
-        99,
-      );
-    console.log(
-      `    bridge adds ${fmt(added)} ms at p99 over the bare watcher (target <= 20 ms: ${verdict(added <= 20)})`,
-    );
+    printLatencyByKind(samples, 6);
+    console.log(`    ${addedAtP99Verdict(addedAtP99(samples), 'bare watcher')}`);
   } finally {
-    await unsubscribe?.();
+    ads?.close();
+    await ads?.done.catch(() => undefined);
     await bridge.stop();
     bare.close();
     await writer.close();
@@ -311,12 +162,7 @@ async function writeColdTree(zk: ZooKeeperServer): Promise<void> {
         }
       });
     }
-    let next = 0;
-    await Promise.all(
-      Array.from({ length: CONCURRENCY }, async () => {
-        while (next < jobs.length) await jobs[next++]!();
-      }),
-    );
+    await inParallel(jobs, CONCURRENCY, (job) => job());
   } finally {
     await writer.close();
   }
@@ -331,16 +177,10 @@ async function bareColdStart(address: string): Promise<number> {
       n.startsWith('bench.cold.'),
     );
     let providers = 0;
-    let next = 0;
-    await Promise.all(
-      Array.from({ length: CONCURRENCY }, async () => {
-        while (next < ifaces.length) {
-          const iface = ifaces[next++]!;
-          const listed = await listChildren(c, `/dubbo/${iface}/providers`, () => undefined);
-          providers += listed.length;
-        }
-      }),
-    );
+    await inParallel(ifaces, CONCURRENCY, async (iface) => {
+      const listed = await listChildren(c, `/dubbo/${iface}/providers`, () => undefined);
+      providers += listed.length;
+    });
     const ms = performance.now() - t0;
     if (ifaces.length !== COLD_IFACES || providers !== COLD_IFACES * COLD_PROVIDERS) {
       throw new Error(`bare client saw ${ifaces.length} interfaces, ${providers} providers`);
@@ -348,28 +188,6 @@ async function bareColdStart(address: string): Promise<number> {
     return ms;
   } finally {
     c.close();
-  }
-}
-
-async function bridgeColdStart(address: string): Promise<{ total: number; listen: number }> {
-  const bridge = await spawnBridge(address, ['bench.cold.*']);
-  let unsubscribe: (() => Promise<void>) | undefined;
-  try {
-    const listening = await bridge.listening();
-    const full = new Promise<number>((resolve, reject) => {
-      const timer = setTimeout(() => reject(new Error('no full response in 120 s')), 120_000);
-      unsubscribe = subscribe(bridge.xds, (res, at) => {
-        if (res.resources.length >= COLD_IFACES) {
-          clearTimeout(timer);
-          resolve(at);
-        }
-      });
-    });
-    const at = await full;
-    return { total: at - bridge.spawnedAt, listen: listening - bridge.spawnedAt };
-  } finally {
-    await unsubscribe?.();
-    await bridge.stop();
   }
 }
 
@@ -384,9 +202,14 @@ async function coldStartBench(zk: ZooKeeperServer): Promise<void> {
   const listen: number[] = [];
   for (let r = 0; r < COLD_RUNS; r++) {
     bare.push(await bareColdStart(zk.address));
-    const b = await bridgeColdStart(zk.address);
-    bridge.push(b.total);
-    listen.push(b.listen);
+    const b = await timeBridgeColdStart(await startBridge(zk.address, ['bench.cold.*']), {
+      nodeId: 'bench~zookeeper',
+      services: COLD_IFACES,
+      listenTimeoutMs: 30_000,
+      fullTimeoutMs: 120_000,
+    });
+    bridge.push(b.totalMs);
+    listen.push(b.listenMs);
   }
   const mb = median(bare);
   const mx = median(bridge);

@@ -3,25 +3,11 @@
  * what a user runs first when pointing the bridge at Consul.
  */
 import assert from 'node:assert/strict';
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { after, before, test } from 'node:test';
-import { stringify } from 'yaml';
 import { eventually } from '../support/bridge.js';
 import { runCli, startCli } from '../support/cli.js';
+import { watchedEndpoints, writeCliConfig, type ServiceEntryManifest } from '../support/cli-registry.js';
 import { ConsulAgent, describeWithConsul, ttlCheck } from '../support/consul.js';
-import { freePort } from '../support/ports.js';
-
-interface Manifest {
-  kind: string;
-  metadata: { name: string; namespace: string; annotations: Record<string, string> };
-  spec: {
-    hosts: string[];
-    ports: { number: number; protocol: string; name: string }[];
-    endpoints: { address: string; ports: Record<string, number>; labels?: Record<string, string> }[];
-  };
-}
 
 describeWithConsul('registry-bridge dump and serve against a real Consul agent', (bin) => {
   let agent: ConsulAgent;
@@ -47,17 +33,12 @@ describeWithConsul('registry-bridge dump and serve against a real Consul agent',
       Meta: { protocol: 'http' },
       Checks: [ttlCheck('web-2-ttl', 'critical')],
     });
-    const dir = mkdtempSync(join(tmpdir(), 'irb-cli-consul-'));
-    configPath = join(dir, 'config.yaml');
-    xds = `127.0.0.1:${await freePort()}`;
-    writeFileSync(
-      configPath,
-      stringify({
-        xds: { address: xds, debounce: '10ms' },
-        admin: { address: `127.0.0.1:${await freePort()}` },
-        registries: [{ name: 'consul', type: 'consul', address: agent.address, wait: '5s' }],
-      }),
-    );
+    ({ configPath, xds } = await writeCliConfig('irb-cli-consul-', {
+      name: 'consul',
+      type: 'consul',
+      address: agent.address,
+      wait: '5s',
+    }));
   });
 
   after(async () => {
@@ -67,7 +48,7 @@ describeWithConsul('registry-bridge dump and serve against a real Consul agent',
   test('dump prints the Consul services as ServiceEntries with Consul DNS hosts, healthy endpoints only', async () => {
     const r = await runCli(['dump', '--config', configPath, '--output', 'json']);
     assert.equal(r.code, 0, r.stderr);
-    const all = JSON.parse(r.stdout) as Manifest[];
+    const all = JSON.parse(r.stdout) as ServiceEntryManifest[];
     const web = all.find(
       (m) => m.metadata.annotations['registry-bridge.io/original-name'] === 'Web_Frontend',
     );
@@ -86,12 +67,7 @@ describeWithConsul('registry-bridge dump and serve against a real Consul agent',
   test('serve answers watch --once with the same ServiceEntries, and a health flip reaches the client', async () => {
     const serve = startCli(['serve', '--config', configPath]);
     try {
-      const endpointsSeen = async (): Promise<string[] | undefined> => {
-        const r = await runCli(['watch', '--once', '--server', xds, '--output', 'json', '--timeout', '5s']);
-        if (r.code !== 0) return undefined;
-        const web = (JSON.parse(r.stdout) as Manifest[]).find((m) => m.metadata.name === 'web-frontend');
-        return web?.spec.endpoints.map((e) => e.address);
-      };
+      const endpointsSeen = (): Promise<string[] | undefined> => watchedEndpoints(xds, 'web-frontend');
       assert.deepEqual(await eventually(endpointsSeen, 20_000), ['10.1.0.1']);
       await agent.setCheck('web-2-ttl', 'passing');
       await eventually(async () => {

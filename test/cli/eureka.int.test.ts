@@ -3,30 +3,12 @@
  * what a user runs first when pointing the bridge at Eureka.
  */
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { rmSync } from 'node:fs';
 import { after, before, test } from 'node:test';
-import { stringify } from 'yaml';
 import { eventually } from '../support/bridge.js';
 import { runCli, startCli } from '../support/cli.js';
+import { watchedEndpoints, writeCliConfig, type ServiceEntryManifest } from '../support/cli-registry.js';
 import { describeWithEureka, EurekaServer } from '../support/eureka.js';
-import { freePort } from '../support/ports.js';
-
-interface Manifest {
-  kind: string;
-  metadata: { name: string; namespace: string; annotations: Record<string, string> };
-  spec: {
-    hosts: string[];
-    ports: { number: number; protocol: string; name: string }[];
-    endpoints: {
-      address: string;
-      ports: Record<string, number>;
-      labels?: Record<string, string>;
-      locality?: string;
-    }[];
-  };
-}
 
 describeWithEureka('registry-bridge dump and serve against a real Eureka server', (fixture) => {
   let server: EurekaServer;
@@ -52,17 +34,12 @@ describeWithEureka('registry-bridge dump and serve against a real Eureka server'
       port: 9090,
       metadata: { protocol: 'grpc' },
     });
-    dir = mkdtempSync(join(tmpdir(), 'irb-cli-eureka-'));
-    configPath = join(dir, 'config.yaml');
-    xds = `127.0.0.1:${await freePort()}`;
-    writeFileSync(
-      configPath,
-      stringify({
-        xds: { address: xds, debounce: '10ms' },
-        admin: { address: `127.0.0.1:${await freePort()}` },
-        registries: [{ name: 'eureka', type: 'eureka', address: server.address, refreshInterval: '500ms' }],
-      }),
-    );
+    ({ dir, configPath, xds } = await writeCliConfig('irb-cli-eureka-', {
+      name: 'eureka',
+      type: 'eureka',
+      address: server.address,
+      refreshInterval: '500ms',
+    }));
   });
 
   after(async () => {
@@ -73,7 +50,7 @@ describeWithEureka('registry-bridge dump and serve against a real Eureka server'
   test('dump prints the Eureka apps as ServiceEntries: <app>.eureka hosts, both ports, UP endpoints only, metadata as labels', async () => {
     const r = await runCli(['dump', '--config', configPath, '-o', 'json'], 60_000);
     assert.equal(r.code, 0, r.stderr);
-    const all = JSON.parse(r.stdout) as Manifest[];
+    const all = JSON.parse(r.stdout) as ServiceEntryManifest[];
     const byName = new Map(all.map((m) => [m.metadata.name, m]));
     assert.deepEqual([...byName.keys()].sort(), ['billing-service', 'orders-api']);
 
@@ -112,12 +89,7 @@ describeWithEureka('registry-bridge dump and serve against a real Eureka server'
   test('serve answers watch --once with the same ServiceEntries, and a status flip reaches the client', async () => {
     const serve = startCli(['serve', '--config', configPath]);
     try {
-      const endpointsSeen = async (): Promise<string[] | undefined> => {
-        const r = await runCli(['watch', '--once', '--server', xds, '--output', 'json', '--timeout', '5s']);
-        if (r.code !== 0) return undefined;
-        const orders = (JSON.parse(r.stdout) as Manifest[]).find((m) => m.metadata.name === 'orders-api');
-        return orders?.spec.endpoints.map((e) => e.address);
-      };
+      const endpointsSeen = (): Promise<string[] | undefined> => watchedEndpoints(xds, 'orders-api');
       assert.deepEqual(await eventually(endpointsSeen, 30_000), ['10.3.0.1']);
       await server.register({ app: 'orders-api', id: 'orders-2', ip: '10.3.0.2', port: 8080, status: 'UP' });
       const both = await eventually(async () => {

@@ -7,21 +7,12 @@
  * The binary is `CONSUL_BIN` or `consul` on PATH (.ci/install-consul.sh
  * installs it). Without it, suites skip, except under CI where they fail.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
-import {
-  accessSync,
-  closeSync,
-  constants,
-  mkdtempSync,
-  openSync,
-  readFileSync,
-  rmSync,
-  writeFileSync,
-} from 'node:fs';
+import { accessSync, constants, mkdtempSync, writeFileSync } from 'node:fs';
 import { freePort } from './ports.js';
 import { tmpdir } from 'node:os';
 import { delimiter, join } from 'node:path';
 import { describe } from 'node:test';
+import { ServerProcess } from './server-process.js';
 import { unavailableSuite } from './skip.js';
 
 export function findConsul(): string | undefined {
@@ -68,19 +59,19 @@ export interface ConsulAgentOptions {
   readonly nodeName?: string;
 }
 
-const live = new Set<ChildProcess>();
-process.on('exit', () => {
-  for (const child of live) child.kill('SIGKILL');
-});
-
-export class ConsulAgent {
-  private child: ChildProcess | undefined;
+/**
+ * A Consul agent; restart() brings it back on the same ports (and data dir in
+ * persistent mode), stop() sends SIGKILL after 3 s.
+ */
+export class ConsulAgent extends ServerProcess {
   private constructor(
     readonly bin: string,
     readonly dir: string,
     readonly ports: { http: number; serfLan: number; serfWan: number; server: number },
     readonly opts: ConsulAgentOptions,
-  ) {}
+  ) {
+    super({ name: 'consul', dir, logFile: 'consul.log', tailLines: 30, killAfterMs: 3_000 });
+  }
 
   static async start(bin: string, opts: ConsulAgentOptions = {}): Promise<ConsulAgent> {
     const dir = mkdtempSync(join(tmpdir(), 'irb-consul-'));
@@ -102,40 +93,6 @@ export class ConsulAgent {
 
   get nodeName(): string {
     return this.opts.nodeName ?? 'ci-consul';
-  }
-
-  get pid(): number | undefined {
-    return this.child?.pid;
-  }
-
-  /** SIGKILL, as if the agent crashed. */
-  async kill(): Promise<void> {
-    await this.signal('SIGKILL');
-  }
-
-  /** Starts again on the same ports (and data dir in persistent mode). */
-  async restart(): Promise<void> {
-    if (this.child) await this.kill();
-    await this.launch();
-  }
-
-  /** Stops by PID (TERM, then KILL) and deletes the temporary folder. */
-  async stop(): Promise<void> {
-    if (this.child) {
-      const exited = this.signal('SIGTERM');
-      const timer = setTimeout(() => this.child?.kill('SIGKILL'), 3_000);
-      await exited;
-      clearTimeout(timer);
-    }
-    rmSync(this.dir, { recursive: true, force: true });
-  }
-
-  logTail(): string {
-    try {
-      return readFileSync(join(this.dir, 'consul.log'), 'utf8').split('\n').slice(-30).join('\n');
-    } catch {
-      return '';
-    }
   }
 
   /** One HTTP call to the agent with the master token (if any); returns parsed JSON or text. */
@@ -226,51 +183,25 @@ export class ConsulAgent {
     return `${lines.join('\n')}\n`;
   }
 
-  private async launch(): Promise<void> {
+  protected override async launch(): Promise<void> {
     const args = [
       'agent',
       ...(this.opts.persistent ? [] : ['-dev']),
       `-config-file=${join(this.dir, 'agent.hcl')}`,
     ];
-    const log = openSync(join(this.dir, 'consul.log'), 'a');
-    const child = spawn(this.bin, args, { stdio: ['ignore', log, log], cwd: this.dir });
-    closeSync(log);
-    this.child = child;
-    live.add(child);
-    child.once('exit', () => live.delete(child));
-    await this.waitReady(child);
+    await this.spawnUntilReady(this.bin, args, () => this.ready(), {
+      timeoutMs: 30_000,
+      pollMs: 50,
+      notReady: 'did not become ready in 30 s',
+    });
   }
 
-  private async waitReady(child: ChildProcess): Promise<void> {
-    const deadline = Date.now() + 30_000;
-    while (Date.now() < deadline) {
-      if (child.exitCode !== null || child.signalCode !== null) {
-        throw new Error(
-          `consul exited during start (${child.exitCode ?? child.signalCode}):\n${this.logTail()}`,
-        );
-      }
-      try {
-        const leader = await this.api('GET', '/v1/status/leader');
-        if (typeof leader === 'string' && leader !== '') {
-          const nodes = (await this.api('GET', '/v1/catalog/nodes')) as { Node: string }[];
-          if (nodes.some((n) => n.Node === this.nodeName)) return;
-        }
-      } catch {
-        // not up yet
-      }
-      await new Promise((r) => setTimeout(r, 50));
-    }
-    throw new Error(`consul did not become ready in 30 s:\n${this.logTail()}`);
-  }
-
-  private async signal(sig: NodeJS.Signals): Promise<void> {
-    const child = this.child;
-    if (!child) return;
-    this.child = undefined;
-    if (child.exitCode !== null || child.signalCode !== null) return;
-    const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
-    process.kill(child.pid!, sig);
-    await exited;
+  /** A leader is elected and the agent's own node is in the catalog. */
+  private async ready(): Promise<boolean> {
+    const leader = await this.api('GET', '/v1/status/leader');
+    if (typeof leader !== 'string' || leader === '') return false;
+    const nodes = (await this.api('GET', '/v1/catalog/nodes')) as { Node: string }[];
+    return nodes.some((n) => n.Node === this.nodeName);
   }
 }
 

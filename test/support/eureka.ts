@@ -9,15 +9,16 @@
  * Without java, or when the jar cannot be built, suites skip on a developer
  * machine and fail under CI (CI set).
  */
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import http from 'node:http';
 import https from 'node:https';
-import { closeSync, mkdtempSync, openSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { freePort } from './ports.js';
+import { ServerProcess } from './server-process.js';
 
 const BUILD_SH = join(import.meta.dirname, '..', '..', '..', 'test', 'fixtures', 'eureka-server', 'build.sh');
 
@@ -99,23 +100,22 @@ export interface EurekaServerOptions {
   readonly properties?: readonly string[];
 }
 
-const live = new Set<ChildProcess>();
-process.on('exit', () => {
-  for (const child of live) child.kill('SIGKILL');
-});
-
 const START_TIMEOUT_MS = 180_000;
 
-export class EurekaServer {
-  private child: ChildProcess | undefined;
-  private frozen = false;
-
+/**
+ * A Eureka server; it keeps its registry in memory, so kill() loses it and
+ * restart() brings the server back empty on the same port. stop() sends
+ * SIGKILL after 5 s.
+ */
+export class EurekaServer extends ServerProcess {
   private constructor(
     readonly fixture: EurekaFixture,
     readonly port: number,
     readonly dir: string,
     readonly opts: EurekaServerOptions,
-  ) {}
+  ) {
+    super({ name: 'eureka', dir, logFile: 'eureka.log', tailLines: 40, killAfterMs: 5_000 });
+  }
 
   static async start(fixture: EurekaFixture, opts: EurekaServerOptions = {}): Promise<EurekaServer> {
     const dir = mkdtempSync(join(tmpdir(), 'irb-eureka-'));
@@ -127,65 +127,6 @@ export class EurekaServer {
   /** The base URL the adapter is given (`http://127.0.0.1:<port>/eureka`). */
   get address(): string {
     return `${this.opts.tls ? 'https' : 'http'}://127.0.0.1:${this.port}/eureka`;
-  }
-
-  get pid(): number | undefined {
-    return this.child?.pid;
-  }
-
-  /** SIGSTOP: the port stays open but nothing answers (a hung server). */
-  freeze(): void {
-    if (!this.child?.pid || this.frozen) return;
-    process.kill(this.child.pid, 'SIGSTOP');
-    this.frozen = true;
-  }
-
-  /** SIGCONT after freeze(). */
-  thaw(): void {
-    if (!this.child?.pid || !this.frozen) return;
-    process.kill(this.child.pid, 'SIGCONT');
-    this.frozen = false;
-  }
-
-  /** SIGKILL, as if the server crashed (a frozen one too). Its registry is lost. */
-  async kill(): Promise<void> {
-    const child = this.child;
-    if (!child) return;
-    this.child = undefined;
-    this.frozen = false;
-    if (child.exitCode !== null || child.signalCode !== null) return;
-    const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
-    process.kill(child.pid!, 'SIGKILL');
-    await exited;
-  }
-
-  /** Starts again on the same port, empty (Eureka keeps its registry in memory). */
-  async restart(): Promise<void> {
-    await this.kill();
-    await this.launch();
-  }
-
-  /** Stops by PID (TERM, then KILL after 5 s) and deletes the temporary folder. */
-  async stop(): Promise<void> {
-    const child = this.child;
-    if (child && child.exitCode === null && child.signalCode === null) {
-      this.thaw();
-      const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
-      process.kill(child.pid!, 'SIGTERM');
-      const timer = setTimeout(() => child.kill('SIGKILL'), 5_000);
-      await exited;
-      clearTimeout(timer);
-    }
-    this.child = undefined;
-    rmSync(this.dir, { recursive: true, force: true });
-  }
-
-  logTail(): string {
-    try {
-      return readFileSync(join(this.dir, 'eureka.log'), 'utf8').split('\n').slice(-40).join('\n');
-    } catch {
-      return '';
-    }
   }
 
   /** One REST call with the server's credentials; returns the status and body text. */
@@ -316,29 +257,16 @@ export class EurekaServer {
     return args;
   }
 
-  private async launch(): Promise<void> {
-    const log = openSync(join(this.dir, 'eureka.log'), 'a');
-    const child = spawn('java', this.args(), { stdio: ['ignore', log, log], cwd: this.dir });
-    closeSync(log);
-    this.child = child;
-    live.add(child);
-    child.once('exit', () => live.delete(child));
-    const deadline = Date.now() + START_TIMEOUT_MS;
-    while (Date.now() < deadline) {
-      if (child.exitCode !== null || child.signalCode !== null) {
-        throw new Error(
-          `eureka exited during start (${child.exitCode ?? child.signalCode}):\n${this.logTail()}`,
-        );
-      }
-      try {
-        if ((await this.call('GET', '/apps')).status === 200) return;
-      } catch {
-        // not listening yet
-      }
-      await new Promise((r) => setTimeout(r, 100));
-    }
-    throw new Error(
-      `eureka did not answer GET /eureka/apps within ${START_TIMEOUT_MS / 1000} s:\n${this.logTail()}`,
+  protected override async launch(): Promise<void> {
+    await this.spawnUntilReady(
+      'java',
+      this.args(),
+      async () => (await this.call('GET', '/apps')).status === 200,
+      {
+        timeoutMs: START_TIMEOUT_MS,
+        pollMs: 100,
+        notReady: `did not answer GET /eureka/apps within ${START_TIMEOUT_MS / 1000} s`,
+      },
     );
   }
 }

@@ -10,22 +10,13 @@
  * except under CI where they fail (.ci/install-zookeeper.sh installs them).
  */
 import assert from 'node:assert/strict';
-import { spawn, type ChildProcess } from 'node:child_process';
-import {
-  accessSync,
-  closeSync,
-  constants,
-  mkdtempSync,
-  openSync,
-  readFileSync,
-  rmSync,
-  writeFileSync,
-} from 'node:fs';
+import { accessSync, constants, mkdtempSync, writeFileSync } from 'node:fs';
 import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { delimiter, join } from 'node:path';
 import { describe, test } from 'node:test';
 import { freePort } from './ports.js';
+import { ServerProcess } from './server-process.js';
 
 const DEFAULT_JAR = '/usr/share/java/zookeeper.jar';
 const SLF4J_SIMPLE = '/usr/share/java/slf4j-simple.jar';
@@ -91,27 +82,18 @@ export interface ZooKeeperOptions {
   readonly tickTime?: number;
 }
 
-const live = new Set<ChildProcess>();
-process.on('exit', () => {
-  for (const child of live) {
-    try {
-      process.kill(child.pid!, 'SIGCONT');
-      process.kill(child.pid!, 'SIGKILL');
-    } catch {
-      // already gone
-    }
-  }
-});
-
-export class ZooKeeperServer {
-  private child: ChildProcess | undefined;
-  private frozen = false;
-
+/**
+ * A ZooKeeper server; restart() brings it back on the same port with the same
+ * data dir (persistent nodes and sessions survive), stop() sends SIGKILL after 3 s.
+ */
+export class ZooKeeperServer extends ServerProcess {
   private constructor(
     readonly install: ZooKeeperInstall,
     readonly dir: string,
     readonly port: number,
-  ) {}
+  ) {
+    super({ name: 'zookeeper', dir, logFile: 'zk.log', tailLines: 30, killAfterMs: 3_000 });
+  }
 
   static async start(install: ZooKeeperInstall, opts: ZooKeeperOptions = {}): Promise<ZooKeeperServer> {
     const dir = mkdtempSync(join(tmpdir(), 'irb-zk-'));
@@ -139,61 +121,6 @@ export class ZooKeeperServer {
     return `127.0.0.1:${this.port}`;
   }
 
-  get pid(): number | undefined {
-    return this.child?.pid;
-  }
-
-  /** SIGSTOP: the server keeps its socket open but answers nothing (a hung or partitioned server). */
-  freeze(): void {
-    if (!this.child?.pid || this.frozen) return;
-    process.kill(this.child.pid, 'SIGSTOP');
-    this.frozen = true;
-  }
-
-  /** SIGCONT after freeze(). */
-  thaw(): void {
-    if (!this.child?.pid || !this.frozen) return;
-    process.kill(this.child.pid, 'SIGCONT');
-    this.frozen = false;
-  }
-
-  /** SIGKILL, as if the server crashed (works on a frozen server too). */
-  async kill(): Promise<void> {
-    await this.signal('SIGKILL');
-  }
-
-  /** Starts again on the same port with the same data dir (persistent nodes and sessions survive). */
-  async restart(): Promise<void> {
-    if (this.child) await this.kill();
-    await this.launch();
-  }
-
-  /** Stops by PID (TERM, then KILL after 3 s) and deletes the folder. */
-  async stop(): Promise<void> {
-    if (this.child) {
-      this.thaw();
-      const child = this.child;
-      const timer = setTimeout(() => {
-        try {
-          process.kill(child.pid!, 'SIGKILL');
-        } catch {
-          // gone
-        }
-      }, 3_000);
-      await this.signal('SIGTERM');
-      clearTimeout(timer);
-    }
-    rmSync(this.dir, { recursive: true, force: true });
-  }
-
-  logTail(): string {
-    try {
-      return readFileSync(join(this.dir, 'zk.log'), 'utf8').split('\n').slice(-30).join('\n');
-    } catch {
-      return '';
-    }
-  }
-
   /** The answer to the `srvr` four-letter word ('' when the server does not answer in 2 s). */
   srvr(): Promise<string> {
     return new Promise((resolve) => {
@@ -213,10 +140,9 @@ export class ZooKeeperServer {
     });
   }
 
-  private async launch(): Promise<void> {
-    const log = openSync(join(this.dir, 'zk.log'), 'a');
+  protected override async launch(): Promise<void> {
     const cp = readable(SLF4J_SIMPLE) ? `${this.install.jar}:${SLF4J_SIMPLE}` : this.install.jar;
-    const child = spawn(
+    await this.spawnUntilReady(
       this.install.java,
       [
         '-Xmx128m',
@@ -230,35 +156,8 @@ export class ZooKeeperServer {
         'org.apache.zookeeper.server.quorum.QuorumPeerMain',
         join(this.dir, 'zoo.cfg'),
       ],
-      { stdio: ['ignore', log, log], cwd: this.dir },
+      async () => (await this.srvr()).includes('Mode: standalone'),
+      { timeoutMs: 30_000, pollMs: 50, notReady: 'did not answer srvr in 30 s' },
     );
-    closeSync(log);
-    this.child = child;
-    this.frozen = false;
-    live.add(child);
-    child.once('exit', () => live.delete(child));
-    const deadline = Date.now() + 30_000;
-    while (Date.now() < deadline) {
-      if (child.exitCode !== null || child.signalCode !== null) {
-        throw new Error(
-          `zookeeper exited during start (${child.exitCode ?? child.signalCode}):\n${this.logTail()}`,
-        );
-      }
-      if ((await this.srvr()).includes('Mode: standalone')) return;
-      await new Promise((r) => setTimeout(r, 50));
-    }
-    throw new Error(`zookeeper did not answer srvr in 30 s:\n${this.logTail()}`);
-  }
-
-  private async signal(sig: NodeJS.Signals): Promise<void> {
-    const child = this.child;
-    if (!child) return;
-    this.child = undefined;
-    if (child.exitCode !== null || child.signalCode !== null) return;
-    const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
-    process.kill(child.pid!, sig);
-    if (this.frozen && sig !== 'SIGKILL') process.kill(child.pid!, 'SIGCONT');
-    this.frozen = false;
-    await exited;
   }
 }

@@ -1,8 +1,8 @@
 import { z } from 'zod';
 import { durationMs } from '../../util/duration.js';
-import { istioProtocol } from '../../convert/protocol.js';
 import { checkBackoff, checkHostTemplateSetting, commonSettingsShape } from '../kit/common-settings.js';
 import { httpUrl, issueReporter, nonEmpty } from '../kit/schema-parts.js';
+import { istioProtocolName } from '../kit/protocol-name.js';
 import { checkTlsSettings, tlsSettingsShape } from '../kit/tls.js';
 import { HOST_PLACEHOLDERS } from './host.js';
 
@@ -31,14 +31,7 @@ export const consulSettingsSchema = z
     partition: nonEmpty.optional(),
     wait: durationMs.default(60_000),
     stale: z.boolean().default(false),
-    protocolDefault: z
-      .string()
-      .refine(
-        (p) => istioProtocol(p) !== undefined,
-        'not a protocol Istio knows (http, http2, grpc, tcp, tls, ...)',
-      )
-      .transform((p) => p.trim().toLowerCase())
-      .default('tcp'),
+    protocolDefault: istioProtocolName.default('tcp'),
     protocolTag: nonEmpty.default('protocol'),
     maxConcurrentQueries: z.int().min(1).max(1000).default(100),
   })

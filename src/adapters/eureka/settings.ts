@@ -1,9 +1,9 @@
 /** The keys of a `type: eureka` registry entry. */
 import { z } from 'zod';
-import { istioProtocol } from '../../convert/protocol.js';
 import { durationMs } from '../../util/duration.js';
 import { checkBackoff, commonSettingsShape } from '../kit/common-settings.js';
 import { issueReporter, nonEmpty } from '../kit/schema-parts.js';
+import { istioProtocolName } from '../kit/protocol-name.js';
 import { checkTlsSettings, tlsSettingsShape } from '../kit/tls.js';
 import { checkEurekaHostTemplate } from './host.js';
 import { EUREKA_STATUSES } from './status.js';
@@ -62,14 +62,7 @@ export const eurekaSettingsSchema = z
       .transform((l) => [...new Set(l)]),
     username: nonEmpty.optional(),
     passwordFile: nonEmpty.optional(),
-    protocolDefault: z
-      .string()
-      .refine(
-        (p) => istioProtocol(p) !== undefined,
-        'not a protocol Istio knows (http, http2, grpc, tcp, tls, ...)',
-      )
-      .transform((p) => p.trim().toLowerCase())
-      .default('http'),
+    protocolDefault: istioProtocolName.default('http'),
   })
   .strict()
   .superRefine((s, ctx) => {

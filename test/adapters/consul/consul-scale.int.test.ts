@@ -1,7 +1,8 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { ConsulAgent, describeWithConsul } from '../../support/consul.js';
-import { inParallel, startAdapter, type RunningAdapter } from './harness.js';
+import { inParallel } from '../../support/in-parallel.js';
+import { startAdapter, type RunningAdapter } from './harness.js';
 
 const COUNT = 1_000;
 const SLOTS = 50;

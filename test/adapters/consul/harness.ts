@@ -63,19 +63,3 @@ export const STOP_LIMIT_MS = 10_000;
 
 /** Settings under which a stop that does not abort would hang for 30 s: blocking queries and back-off. */
 export const LONG_WAITS = { wait: '30s', backoff: { initial: '30s', max: '30s' } } as const;
-
-/** Runs `fn` over `items` with at most `limit` running at once. */
-export async function inParallel<T>(
-  items: readonly T[],
-  limit: number,
-  fn: (item: T) => Promise<void>,
-): Promise<void> {
-  let next = 0;
-  const worker = async (): Promise<void> => {
-    while (next < items.length) {
-      const item = items[next++]!;
-      await fn(item);
-    }
-  };
-  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
-}

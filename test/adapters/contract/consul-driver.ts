@@ -1,6 +1,7 @@
 import { tmpdir } from 'node:os';
 import { ConsulAgent } from '../../support/consul.js';
 import type { ContractDriver, RegistryUnderTest } from './driver.js';
+import { InstanceIds } from './instance-ids.js';
 
 /**
  * A real Consul agent that keeps its state on disk (so a restart brings the
@@ -16,10 +17,7 @@ export function consulDriver(bin: string): ContractDriver {
     convergeMs: 20_000,
     async start(): Promise<RegistryUnderTest> {
       const agent = await ConsulAgent.start(bin, { persistent: true });
-      const instanceIds = new Map<string, string[]>();
-      const deregister = async (ids: readonly string[]): Promise<void> => {
-        for (const id of ids) await agent.deregisterService(id);
-      };
+      const instanceIds = new InstanceIds((_, id) => agent.deregisterService(id));
       return {
         settings: {
           address: agent.address,
@@ -28,23 +26,11 @@ export function consulDriver(bin: string): ContractDriver {
           backoff: { initial: 100, max: '500ms' },
         },
         configDir: tmpdir(),
-        async put(s) {
-          const ids = s.instances.map((_, i) => `${s.name}-${i}`);
-          for (const [i, inst] of s.instances.entries()) {
-            await agent.registerService({
-              ID: ids[i]!,
-              Name: s.name,
-              Address: inst.address,
-              Port: inst.port,
-            });
-          }
-          await deregister((instanceIds.get(s.name) ?? []).filter((id) => !ids.includes(id)));
-          instanceIds.set(s.name, ids);
-        },
-        async remove(name) {
-          await deregister(instanceIds.get(name) ?? []);
-          instanceIds.delete(name);
-        },
+        put: (s) =>
+          instanceIds.put(s.name, s.instances, (id, inst) =>
+            agent.registerService({ ID: id, Name: s.name, Address: inst.address, Port: inst.port }),
+          ),
+        remove: (name) => instanceIds.removeAll(name),
         breakDown: () => agent.kill(),
         recover: () => agent.restart(),
         close: () => agent.stop(),

@@ -1,6 +1,7 @@
 import { tmpdir } from 'node:os';
 import { EurekaServer, type EurekaFixture } from '../../support/eureka.js';
 import type { ContractDriver, RegistryUnderTest } from './driver.js';
+import { InstanceIds } from './instance-ids.js';
 
 /**
  * A real Eureka server (the Spring Boot fixture); each instance is
@@ -17,10 +18,7 @@ export function eurekaDriver(fixture: EurekaFixture): ContractDriver {
     convergeMs: 20_000,
     async start(): Promise<RegistryUnderTest> {
       const server = await EurekaServer.start(fixture);
-      const instanceIds = new Map<string, string[]>();
-      const deregister = async (app: string, ids: readonly string[]): Promise<void> => {
-        for (const id of ids) await server.deregister(app, id);
-      };
+      const instanceIds = new InstanceIds((app, id) => server.deregister(app, id));
       return {
         settings: {
           address: server.address,
@@ -29,21 +27,11 @@ export function eurekaDriver(fixture: EurekaFixture): ContractDriver {
           backoff: { initial: 100, max: '500ms' },
         },
         configDir: tmpdir(),
-        async put(s) {
-          const ids = s.instances.map((_, i) => `${s.name}-${i}`);
-          for (const [i, inst] of s.instances.entries()) {
-            await server.register({ app: s.name, id: ids[i]!, ip: inst.address, port: inst.port });
-          }
-          await deregister(
-            s.name,
-            (instanceIds.get(s.name) ?? []).filter((id) => !ids.includes(id)),
-          );
-          instanceIds.set(s.name, ids);
-        },
-        async remove(name) {
-          await deregister(name, instanceIds.get(name) ?? []);
-          instanceIds.delete(name);
-        },
+        put: (s) =>
+          instanceIds.put(s.name, s.instances, (id, inst) =>
+            server.register({ app: s.name, id, ip: inst.address, port: inst.port }),
+          ),
+        remove: (name) => instanceIds.removeAll(name),
         breakDown: () => Promise.resolve(server.freeze()),
         recover: () => Promise.resolve(server.thaw()),
         close: () => server.stop(),

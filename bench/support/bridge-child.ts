@@ -1,0 +1,112 @@
+/** `registry-bridge serve` as a child process on free loopback ports, for the benches; stopped by PID. */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { connect } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { freePort } from '../../test/support/ports.js';
+
+const CLI = join(import.meta.dirname, '..', '..', 'src', 'cli', 'main.js');
+
+/** Bridge children still running, killed by PID if the bench dies. */
+const liveChildren = new Set<ChildProcess>();
+process.on('exit', () => {
+  for (const c of liveChildren) {
+    try {
+      if (c.pid !== undefined) process.kill(c.pid, 'SIGKILL');
+    } catch {
+      // already gone
+    }
+  }
+});
+
+export class BridgeChild {
+  private out = '';
+  readonly exited: Promise<void>;
+
+  private constructor(
+    private readonly child: ChildProcess,
+    private readonly dir: string,
+    readonly xdsPort: number,
+    readonly spawnedAt: number,
+  ) {
+    const onData = (d: Buffer): void => {
+      this.out += d.toString();
+    };
+    child.stdout?.on('data', onData);
+    child.stderr?.on('data', onData);
+    liveChildren.add(child);
+    this.exited = new Promise((resolve) =>
+      child.once('exit', () => {
+        liveChildren.delete(child);
+        resolve();
+      }),
+    );
+  }
+
+  /**
+   * Writes a config with xds.debounce 0, log level warn and the one
+   * `registry` given, in a fresh folder named `<tmpPrefix>XXXXXX`, and spawns
+   * the bridge on it.
+   */
+  static async start(tmpPrefix: string, registry: Record<string, unknown>): Promise<BridgeChild> {
+    const dir = mkdtempSync(join(tmpdir(), tmpPrefix));
+    const xdsPort = await freePort();
+    const adminPort = await freePort();
+    const config = {
+      xds: { address: `127.0.0.1:${xdsPort}`, debounce: 0 },
+      admin: { address: `127.0.0.1:${adminPort}` },
+      log: { level: 'warn' },
+      registries: [registry],
+    };
+    // JSON is valid YAML.
+    writeFileSync(join(dir, 'config.yaml'), JSON.stringify(config));
+    const spawnedAt = performance.now();
+    const child = spawn(process.execPath, [CLI, 'serve', '--config', join(dir, 'config.yaml')], {
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    return new BridgeChild(child, dir, xdsPort, spawnedAt);
+  }
+
+  get xds(): string {
+    return `127.0.0.1:${this.xdsPort}`;
+  }
+
+  output(): string {
+    return this.out;
+  }
+
+  /** Polls the xDS port (gRPC's own reconnect back-off would add up to a second); when it opened. */
+  async waitListening(timeoutMs: number): Promise<number> {
+    const end = performance.now() + timeoutMs;
+    for (;;) {
+      if (this.child.exitCode !== null || this.child.signalCode !== null)
+        throw new Error(`bridge exited during start:\n${this.out}`);
+      const ok = await new Promise<boolean>((resolve) => {
+        const s = connect(this.xdsPort, '127.0.0.1');
+        s.once('connect', () => {
+          s.destroy();
+          resolve(true);
+        });
+        s.once('error', () => resolve(false));
+      });
+      if (ok) return performance.now();
+      if (performance.now() > end)
+        throw new Error(`bridge xDS port not open in ${timeoutMs} ms:\n${this.out}`);
+      await sleep(2);
+    }
+  }
+
+  /** SIGTERM by PID, SIGKILL after 5 s; removes the folder. */
+  async stop(): Promise<void> {
+    const c = this.child;
+    if (c.exitCode === null && c.signalCode === null && c.pid !== undefined) {
+      const timer = setTimeout(() => process.kill(c.pid!, 'SIGKILL'), 5_000);
+      process.kill(c.pid, 'SIGTERM');
+      await this.exited;
+      clearTimeout(timer);
+    }
+    rmSync(this.dir, { recursive: true, force: true });
+  }
+}

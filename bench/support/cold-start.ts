@@ -1,0 +1,39 @@
+/** Bridge cold start: spawn to the xDS port open, and to the first ServiceEntry response holding every service. */
+import type { BridgeChild } from './bridge-child.js';
+import { watchServiceEntries, type ServiceEntryWatch } from './service-entry-watch.js';
+
+export interface ColdStartTimes {
+  /** ms from spawn to the first response with at least the expected ServiceEntries. */
+  readonly totalMs: number;
+  /** ms from spawn to the xDS port open. */
+  readonly listenMs: number;
+}
+
+/** Times a freshly started bridge, then stops it. */
+export async function timeBridgeColdStart(
+  bridge: BridgeChild,
+  opts: { nodeId: string; services: number; listenTimeoutMs: number; fullTimeoutMs: number },
+): Promise<ColdStartTimes> {
+  let ads: ServiceEntryWatch | undefined;
+  try {
+    const listening = await bridge.waitListening(opts.listenTimeoutMs);
+    const full = new Promise<number>((resolve, reject) => {
+      const timer = setTimeout(
+        () => reject(new Error(`no full response in ${opts.fullTimeoutMs / 1000} s:\n${bridge.output()}`)),
+        opts.fullTimeoutMs,
+      );
+      ads = watchServiceEntries(bridge.xds, opts.nodeId, (res, at) => {
+        if (res.resources.length >= opts.services) {
+          clearTimeout(timer);
+          resolve(at);
+        }
+      });
+    });
+    const at = await full;
+    return { totalMs: at - bridge.spawnedAt, listenMs: listening - bridge.spawnedAt };
+  } finally {
+    ads?.close();
+    await ads?.done.catch(() => undefined);
+    await bridge.stop();
+  }
+}
