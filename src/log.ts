@@ -1,5 +1,6 @@
 import { pino, type DestinationStream, type Logger } from 'pino';
-import { prettyFactory } from 'pino-pretty';
+import { createRequire } from 'node:module';
+import type { prettyFactory as PrettyFactory } from 'pino-pretty';
 
 /** `json`: one JSON object a line, for collectors. `pretty`: readable lines, for people. */
 export type LogFormat = 'json' | 'pretty';
@@ -39,6 +40,10 @@ export function createLogger(level: string, opts: LoggerOptions = {}): Logger {
  * none is lost when the process exits right after logging.
  */
 function prettyLines(sink: DestinationStream, colorize: boolean): DestinationStream {
+  // Loaded only when pretty logs are asked for: JSON-only processes never load it.
+  const { prettyFactory } = createRequire(import.meta.url)('pino-pretty') as {
+    prettyFactory: typeof PrettyFactory;
+  };
   const prettify = prettyFactory({
     colorize,
     translateTime: 'SYS:HH:MM:ss.l',

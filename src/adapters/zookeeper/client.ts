@@ -26,14 +26,20 @@
  */
 import type { Socket } from 'node:net';
 import type { Logger } from 'pino';
-import zookeeper from 'node-zookeeper-client';
+import { createRequire } from 'node:module';
+import type zookeeperModule from 'node-zookeeper-client';
 import type { Backoff } from '../kit/backoff.js';
 import type { SecretSource } from '../kit/secret.js';
 import { ZK_CODES, ZkError, isNoNode, toZkError } from './errors.js';
 
-const { State } = zookeeper;
+type Client = ReturnType<typeof zookeeperModule.createClient>;
 
-type Client = ReturnType<typeof zookeeper.createClient>;
+/** The client library, loaded on first connect: a bridge without a zookeeper registry never pays for it. */
+let library: typeof zookeeperModule | undefined;
+function zookeeperLibrary(): typeof zookeeperModule {
+  library ??= createRequire(import.meta.url)('node-zookeeper-client') as typeof zookeeperModule;
+  return library;
+}
 export type WatchEvent = Parameters<Parameters<Client['getChildren']>[1]>[0];
 /** A watch callback; keep one function per path so re-arming it never registers a duplicate. */
 export type Watcher = (event: WatchEvent) => void;
@@ -202,7 +208,7 @@ export class ZkConnection {
     // Each new session starts at another server, so one dead server is not tried first every time.
     const n = this.o.servers.length;
     const order = this.o.servers.map((_, i) => this.o.servers[(i + gen - 1) % n]!);
-    const client = zookeeper.createClient(order.join(','), {
+    const client = zookeeperLibrary().createClient(order.join(','), {
       sessionTimeout: this.o.sessionTimeoutMs,
       spinDelay: SPIN_DELAY_MS,
       retries: 0,
@@ -218,6 +224,7 @@ export class ZkConnection {
 
   private onState(gen: number, state: unknown): void {
     if (gen !== this.generation || this.stopped) return;
+    const { State } = zookeeperLibrary();
     if (state === State.SYNC_CONNECTED) {
       this.connected = true;
       this.probeSentAt = undefined;
