@@ -3,6 +3,7 @@
  * instances sorted by id, label keys sorted, no I/O.
  */
 import { isValidLabelKey, isValidLabelValue } from '../../convert/labels.js';
+import { toDns1123Label } from '../../convert/naming.js';
 import type { RegistryInstance, RegistryService } from '../../model/registry.js';
 import { compareStrings } from '../../util/compare.js';
 import type { CuratorInstance } from './curator-json.js';
@@ -197,7 +198,10 @@ function serviceName(
   let name = iface;
   if (split.group && group !== '') name += `-${group}`;
   if (split.version && version !== '') name += `-${version}`;
-  return name;
+  // Every Java interface name has dots: mending it is the documented mapping, not
+  // a surprise to warn about (and log) once per interface. The interface itself is
+  // kept in its own annotation.
+  return toDns1123Label(name);
 }
 
 /** A service as sent once it has no provider left (its id and host kept). */

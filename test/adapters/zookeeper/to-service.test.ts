@@ -59,9 +59,12 @@ test('the converted ServiceEntry has both ports and a host istiod accepts', () =
     se.spec.ports.map((p) => p.name),
     ['tcp-41001', 'grpc-41002'],
   );
+  assert.equal(se.name, 'io-registrybridge-fixture-greetingservice');
+  assert.equal(se.annotations['registry-bridge.io/dubbo-interface'], IFACE);
   assert.deepEqual(
-    warnings.filter((w) => w.code !== 'MIXED_PROTOCOLS' && w.code !== 'NAME_SANITISED'),
+    warnings.filter((w) => w.code !== 'MIXED_PROTOCOLS'),
     [],
+    'a dotted interface name is mapped, not warned about',
   );
 });
 
