@@ -51,9 +51,13 @@ export function kindDef(kind: ResourceKind): ServedKindDef {
   return def;
 }
 
-/** `type.googleapis.com/<body message>`: the body's type URL inside the MCP resource. */
+const BODY_TYPE_URLS = new Map(SERVED_KIND_DEFS.map((d) => [d.kind, `type.googleapis.com/${d.bodyMessage}`]));
+
+/** `type.googleapis.com/<body message>`: the body's type URL inside the MCP resource (built once per kind). */
 export function bodyTypeUrl(kind: ResourceKind): string {
-  return `type.googleapis.com/${kindDef(kind).bodyMessage}`;
+  const url = BODY_TYPE_URLS.get(kind);
+  if (url === undefined) throw new Error(`no codec definition for kind ${kind}`);
+  return url;
 }
 
 /** Every type URL under which a served kind is answered. */

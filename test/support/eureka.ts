@@ -15,10 +15,10 @@ import https from 'node:https';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { describe, test } from 'node:test';
-import assert from 'node:assert/strict';
+import { describe } from 'node:test';
 import { freePort } from './ports.js';
 import { ServerProcess } from './server-process.js';
+import { unavailableSuite } from './skip.js';
 
 const BUILD_SH = join(import.meta.dirname, '..', '..', '..', 'test', 'fixtures', 'eureka-server', 'build.sh');
 
@@ -61,8 +61,8 @@ export function eurekaFixture(): EurekaFixture | { readonly missing: string } {
 
 /**
  * `describe` for suites that need a real Eureka server. Without one the
- * suite is skipped with the reason, or, when `CI` is set, one failing test
- * gives it.
+ * suite is one counted skip with the reason, or a failing test under CI
+ * (`unavailableSuite`).
  */
 export function describeWithEureka(name: string, fn: (fixture: EurekaFixture) => void): void {
   const f = eurekaFixture();
@@ -70,11 +70,7 @@ export function describeWithEureka(name: string, fn: (fixture: EurekaFixture) =>
     describe(name, () => fn(f));
     return;
   }
-  if (process.env.CI) {
-    test(`${name}: needs the Eureka fixture`, () => assert.fail(f.missing));
-  } else {
-    describe(name, { skip: f.missing }, () => undefined);
-  }
+  unavailableSuite(name, f.missing);
 }
 
 export interface EurekaServerOptions {

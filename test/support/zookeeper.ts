@@ -9,14 +9,14 @@
  * Set JAVA_BIN or ZOOKEEPER_JAR to use others. Without them suites skip,
  * except under CI where they fail (.ci/install-zookeeper.sh installs them).
  */
-import assert from 'node:assert/strict';
 import { accessSync, constants, mkdtempSync, writeFileSync } from 'node:fs';
 import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { delimiter, join } from 'node:path';
-import { describe, test } from 'node:test';
+import { describe } from 'node:test';
 import { freePort } from './ports.js';
 import { ServerProcess } from './server-process.js';
+import { unavailableSuite } from './skip.js';
 
 const DEFAULT_JAR = '/usr/share/java/zookeeper.jar';
 const SLF4J_SIMPLE = '/usr/share/java/slf4j-simple.jar';
@@ -59,8 +59,8 @@ export function findZooKeeper(): ZooKeeperInstall | undefined {
 
 /**
  * `describe` for suites that need a real ZooKeeper. Without java or the jar
- * the suite is skipped with a message (counted by node:test), or, when `CI`
- * is set, one failing test says how to install it.
+ * the suite is one counted skip saying how to install it, or a failing test
+ * under CI (`unavailableSuite`).
  */
 export function describeWithZooKeeper(name: string, fn: (install: ZooKeeperInstall) => void): void {
   const install = findZooKeeper();
@@ -70,11 +70,7 @@ export function describeWithZooKeeper(name: string, fn: (install: ZooKeeperInsta
   }
   const message =
     'ZooKeeper not found (needs java on PATH and /usr/share/java/zookeeper.jar, or JAVA_BIN / ZOOKEEPER_JAR; run .ci/install-zookeeper.sh as root)';
-  if (process.env.CI) {
-    test(`${name}: needs ZooKeeper`, () => assert.fail(message));
-  } else {
-    describe(name, { skip: message }, () => undefined);
-  }
+  unavailableSuite(name, message);
 }
 
 export interface ZooKeeperOptions {

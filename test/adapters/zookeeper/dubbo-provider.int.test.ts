@@ -14,6 +14,7 @@ import { after, before, test } from 'node:test';
 import { stringify } from 'yaml';
 import { runCli } from '../../support/cli.js';
 import { DubboZk } from '../../support/dubbo-zk.js';
+import { underCi } from '../../support/skip.js';
 import { freePort } from '../../support/ports.js';
 import { ZooKeeperServer, describeWithZooKeeper } from '../../support/zookeeper.js';
 import { endpoints, startAdapter } from './harness.js';
@@ -62,7 +63,7 @@ describeWithZooKeeper('a real Java Dubbo 3.3 provider in ZooKeeper', (install) =
   before(async () => {
     const built = buildFixture();
     if ('missing' in built) {
-      if (process.env.CI) assert.fail(built.missing);
+      if (underCi()) assert.fail(built.missing);
       return;
     }
     fixture = built.dir;
