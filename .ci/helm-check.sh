@@ -40,7 +40,7 @@ if [ ! -x "$helm" ]; then
   for p in pkg/lint/rules pkg/chartutil; do
     ldflags+=" -X $pkg/$p.k8sVersionMajor=1 -X $pkg/$p.k8sVersionMinor=$helm_k8s_minor"
   done
-  GOBIN="$tmp" go install -trimpath -ldflags "$ldflags" "$pkg/cmd/helm@$helm_version"
+  GOBIN="$tmp" go install -ldflags "$ldflags" "$pkg/cmd/helm@$helm_version"
   mkdir -p "$(dirname "$helm")" && mv "$tmp/helm" "$helm" && rm -rf "$tmp"
 fi
 
