@@ -61,7 +61,7 @@ function suite(bin: string): void {
   const loaded = load(bin, COMPOSE_FILE);
   const project = (): ComposeProject => {
     assert.equal(loaded.error, undefined, 'the loader accepts docker-compose.yml');
-    return loaded.project!;
+    return loaded.project;
   };
 
   test('the Compose specification loader accepts the file (schema, interpolation, consistency)', () => {

@@ -65,7 +65,7 @@ export function execForm(args: string): string[] | undefined {
   if (!Array.isArray(parsed) || !parsed.every((w) => typeof w === 'string')) {
     throw new Error(`not a JSON array of strings: ${args}`);
   }
-  return parsed as string[];
+  return parsed;
 }
 
 /** Every COPY (and ADD) of a stage, with its --from and its sources and destination. */
