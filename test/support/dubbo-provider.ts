@@ -62,14 +62,14 @@ export class DubboProvider {
           () => reject(new Error(`Dubbo provider not ready in 120 s:\n${out}`)),
           120_000,
         );
-        child.stdout!.on('data', (d: Buffer) => {
+        child.stdout.on('data', (d: Buffer) => {
           out = (out + d.toString()).slice(-20_000);
           if (out.includes('IRB-DUBBO-PROVIDER READY')) {
             clearTimeout(timer);
             resolve();
           }
         });
-        child.stderr!.on('data', (d: Buffer) => (out = (out + d.toString()).slice(-20_000)));
+        child.stderr.on('data', (d: Buffer) => (out = (out + d.toString()).slice(-20_000)));
         child.once('exit', (code) => {
           clearTimeout(timer);
           reject(new Error(`Dubbo provider exited with ${code}:\n${out}`));
