@@ -1,22 +1,27 @@
 # Build: docker build -t istio-registry-bridge .
+# The image holds exactly what `npm install istio-registry-bridge` gives a user:
+# the build stage packs the package (npm pack) and installs the tarball with
+# production dependencies only (scripts/pack-install.sh, which CI runs too:
+# test/deploy/package.int.test.ts checks this file against that layout).
 FROM node:24-slim AS build
-WORKDIR /app
+WORKDIR /src
 COPY package.json package-lock.json ./
 RUN npm ci --no-audit --no-fund
-COPY tsconfig.json ./
+COPY tsconfig.json README.md ./
 COPY src ./src
 COPY proto ./proto
-RUN npx tsc -p tsconfig.json --outDir dist --rootDir . && npm prune --omit=dev
+COPY examples ./examples
+COPY scripts/pack-install.sh ./scripts/pack-install.sh
+RUN npm run build && bash scripts/pack-install.sh /opt/registry-bridge
 
 FROM node:24-slim
-WORKDIR /app
 ENV NODE_ENV=production
-COPY --from=build /app/node_modules ./node_modules
-COPY --from=build /app/dist/src ./dist/src
-COPY package.json ./
-COPY proto ./proto
-COPY examples ./examples
-USER node
+ENV PATH=/opt/registry-bridge/node_modules/.bin:$PATH
+COPY --from=build /opt/registry-bridge /opt/registry-bridge
+WORKDIR /opt/registry-bridge
+# The image's "node" user, by number (Kubernetes' runAsNonRoot can verify it).
+# Nothing is written at run time: the root filesystem may be read-only.
+USER 1000:1000
 EXPOSE 15051 15052
-ENTRYPOINT ["node", "dist/src/cli/main.js"]
+ENTRYPOINT ["registry-bridge"]
 CMD ["serve", "--config", "/etc/registry-bridge/config.yaml"]
