@@ -48,6 +48,9 @@ const jsonKey = (v: unknown): string => JSON.stringify(v);
 
 class NotSplittable extends Error {}
 
+/** Pieces parsed per parser call. */
+const PARSE_BATCH = 200;
+
 /** The items of a file in the block layout, each parsed only when asked (undefined: not that layout). */
 function splitItems(text: string): Item[] | undefined {
   const split = splitServices(text);
@@ -108,9 +111,12 @@ export class RegistryFileReader {
   private collect(items: readonly Item[]): ParsedFile {
     const next = new Map<string, ServiceItem>();
     const misses = items.filter((item) => !('value' in item) && !this.cache.has(item.key));
-    if (misses.length > 0) {
-      const values = parsePieces(misses);
-      misses.forEach((item, i) => {
+    // In batches: each batch's parsed tree is garbage before the next is built,
+    // which keeps the peak heap (and so the RSS) low and the garbage young.
+    for (let from = 0; from < misses.length; from += PARSE_BATCH) {
+      const batch = misses.slice(from, from + PARSE_BATCH);
+      const values = parsePieces(batch);
+      batch.forEach((item, i) => {
         if (!next.has(item.key)) next.set(item.key, readServiceItem(values[i]));
       });
     }
