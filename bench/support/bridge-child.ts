@@ -1,6 +1,6 @@
 /** `registry-bridge serve` as a child process on free loopback ports, for the benches; stopped by PID. */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -67,6 +67,17 @@ export class BridgeChild {
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     return new BridgeChild(child, dir, xdsPort, spawnedAt);
+  }
+
+  /** The child's resident set size in bytes, from /proc (undefined where there is none). */
+  rss(): number | undefined {
+    try {
+      const status = readFileSync(`/proc/${this.child.pid}/status`, 'utf8');
+      const kb = /^VmRSS:\s+(\d+) kB/m.exec(status)?.[1];
+      return kb === undefined ? undefined : Number(kb) * 1024;
+    } catch {
+      return undefined;
+    }
   }
 
   get xds(): string {

@@ -7,7 +7,8 @@ import { durationMs } from '../../util/duration.js';
 import { BridgeError, errorMessage } from '../../errors.js';
 import type { AdapterContext, RegistryAdapter } from '../adapter.js';
 import { defineAdapter, type AdapterEnv, type RegistryIdentity } from '../definition.js';
-import { parseRegistryFile } from './format.js';
+import { RegistryFileReader } from './format.js';
+import type { RegistryService } from '../../model/registry.js';
 
 const settingsSchema = z
   .object({
@@ -29,6 +30,9 @@ export class FileAdapter implements RegistryAdapter {
   private reading: Promise<void> = Promise.resolve();
   private stopped = false;
   private syncSent = false;
+  private readonly reader = new RegistryFileReader();
+  /** What the sink holds, by id (the reader returns the same object for an unchanged service). */
+  private sent = new Map<string, RegistryService>();
 
   constructor(
     readonly name: string,
@@ -93,7 +97,7 @@ export class FileAdapter implements RegistryAdapter {
     }
     let parsed;
     try {
-      parsed = parseRegistryFile(text);
+      parsed = this.reader.read(text);
     } catch (err) {
       const e = new BridgeError(
         'IRB_FILE_REGISTRY_INVALID',
@@ -106,7 +110,7 @@ export class FileAdapter implements RegistryAdapter {
     if (this.stopped) return;
     this.lastHash = hash;
     for (const p of parsed.problems) ctx.sink.reportBadInput(this.path, p);
-    ctx.sink.replaceAll(parsed.services);
+    this.emit(parsed.services);
     ctx.sink.setStale(false);
     if (!this.syncSent) {
       // Once, after the first good state was sent (the adapter contract).
@@ -114,6 +118,30 @@ export class FileAdapter implements RegistryAdapter {
       ctx.sink.synced();
     }
     ctx.logger.info({ services: parsed.services.length, path: this.path }, 'file registry loaded');
+  }
+
+  /**
+   * Sends what changed since the last good read: the first read as one
+   * `replaceAll`, later ones as the changed and removed services only, so a
+   * one-service edit of a large file costs the sink one service.
+   */
+  private emit(services: readonly RegistryService[]): void {
+    const sink = this.ctx!.sink;
+    const next = new Map(services.map((s) => [s.id, s]));
+    const prev = this.sent;
+    this.sent = next;
+    if (!this.syncSent) {
+      sink.replaceAll(services);
+      return;
+    }
+    const changed = services.filter((s) => prev.get(s.id) !== s);
+    const gone = [...prev.keys()].filter((id) => !next.has(id));
+    if (changed.length + gone.length > services.length / 2) {
+      sink.replaceAll(services); // mostly new: one batch
+      return;
+    }
+    for (const s of changed) sink.upsert(s);
+    for (const id of gone) sink.remove(id);
   }
 }
 

@@ -1,98 +1,160 @@
-import { parse as parseYaml } from 'yaml';
-import { z } from 'zod';
-import type { RegistryInstance, RegistryService } from '../../model/registry.js';
-
-const labelMap = z.record(z.string(), z.union([z.string(), z.number(), z.boolean()]).transform(String));
-
-const instanceSchema = z.object({
-  address: z.string().min(1),
-  port: z.number().int().min(1).max(65535),
-  protocol: z.string().optional(),
-  labels: labelMap.optional(),
-  healthy: z.boolean().optional(),
-  locality: z.string().optional(),
-  weight: z.number().int().min(0).optional(),
-  network: z.string().optional(),
-  serviceAccount: z.string().optional(),
-});
-
-const serviceSchema = z.object({
-  name: z.string().min(1),
-  namespace: z.string().optional(),
-  host: z.string().optional(),
-  protocol: z.string().optional(),
-  instances: z.array(z.unknown()).default([]),
-});
+import type { RegistryService } from '../../model/registry.js';
+import { readServiceItem, type ServiceItem } from './service-item.js';
+import { splitServices } from './split.js';
+import { loadYaml, PlainScalar } from './yaml-load.js';
 
 export interface ParsedFile {
   readonly services: RegistryService[];
-  /** Items that were skipped, with the reason, e.g. `services[2].instances[0]: port: ...`. */
+  /** Items that were skipped, with the reason, e.g. `services[2].instances[0]: port: ... (line 40)`. */
   readonly problems: string[];
 }
 
 /**
- * Parses the file registry format. Throws when the document as a whole is
- * unusable (not YAML, no `services` list); a bad service or instance is
- * skipped and listed in `problems`, so one typo never hides the rest.
+ * One item of the `services` list: `key` identifies its content. Items of a
+ * parsed document carry their `value`; pieces of a split file carry only
+ * their text, and are parsed (all that missed the cache at once) on demand.
  */
-export function parseRegistryFile(text: string): ParsedFile {
-  const doc = parseDocument(text);
-  // A missing or misspelt `services` key (or an empty file, e.g. caught mid-write) is an
-  // error, not an empty registry: it must not delete everything. Write `services: []`.
-  const top = z.object({ services: z.array(z.unknown()) }).safeParse(doc ?? {});
-  if (!top.success) {
-    throw new Error('expected a mapping with a "services" list (write "services: []" for an empty registry)');
+interface Item {
+  readonly key: string;
+  /** 1-based line of the item in the file, when known. */
+  readonly line: number | undefined;
+  readonly value?: unknown;
+}
+
+const NO_SERVICES = 'expected a mapping with a "services" list (write "services: []" for an empty registry)';
+
+function isMapping(v: unknown): v is Readonly<Record<string, unknown>> {
+  return typeof v === 'object' && v !== null && !Array.isArray(v) && !(v instanceof PlainScalar);
+}
+
+/** The `services` list of a parsed document; a missing or misspelt key (or an empty file) is an error, not "no services". */
+function servicesOf(doc: unknown): unknown[] {
+  const list = isMapping(doc) && Object.hasOwn(doc, 'services') ? doc['services'] : undefined;
+  if (!Array.isArray(list)) throw new Error(NO_SERVICES);
+  return list;
+}
+
+/** Content keys of parsed values: JSON, with YAML's plain numbers and booleans told apart by their text. */
+function contentKey(v: unknown): string {
+  return JSON.stringify(v, (_k, x: unknown) => (x instanceof PlainScalar ? { '\0plain': x.source } : x));
+}
+
+function parsedItems(list: readonly unknown[], key: (v: unknown) => string): Item[] {
+  return list.map((value) => ({ key: key(value), line: undefined, value }));
+}
+
+/** JSON.parse gives no PlainScalar: plain JSON is the content key. */
+const jsonKey = (v: unknown): string => JSON.stringify(v);
+
+class NotSplittable extends Error {}
+
+/** Pieces parsed per parser call. */
+const PARSE_BATCH = 200;
+
+/** The items of a file in the block layout, each parsed only when asked (undefined: not that layout). */
+function splitItems(text: string): Item[] | undefined {
+  const split = splitServices(text);
+  if (split === undefined) return undefined;
+  try {
+    const rest = loadYaml(split.rest);
+    if (!isMapping(rest) || !Object.hasOwn(rest, 'services') || rest['services'] !== null) return undefined;
+  } catch {
+    return undefined;
   }
-  const problems: string[] = [];
-  const services: RegistryService[] = [];
-  const seen = new Set<string>();
-  top.data.services.forEach((raw, i) => {
-    const s = serviceSchema.safeParse(raw);
-    if (!s.success) {
-      problems.push(`services[${i}]: ${describe(s.error)}`);
-      return;
+  return split.chunks.map((c) => ({ key: c.text, line: c.line }));
+}
+
+/**
+ * Parses pieces of a split file as one list (one parser call, however many):
+ * joined in file order they are exactly the file's list lines, so the list
+ * has one element per piece. Anything else means the cut was wrong.
+ */
+function parsePieces(pieces: readonly Item[]): unknown[] {
+  let list: unknown;
+  try {
+    list = loadYaml(pieces.map((p) => p.key).join('\n'));
+  } catch {
+    throw new NotSplittable();
+  }
+  if (!Array.isArray(list) || list.length !== pieces.length) throw new NotSplittable();
+  return list;
+}
+
+/**
+ * Reads the file registry format. A reader remembers each item it validated,
+ * by content: reading the file again after one service changed parses and
+ * validates that service only, and returns the very same RegistryService
+ * object for every unchanged one (so "changed?" is an identity check).
+ *
+ * Throws when the document as a whole is unusable (not YAML, no `services`
+ * list); a bad service or instance is skipped and listed in `problems`, so
+ * one typo never hides the rest.
+ */
+export class RegistryFileReader {
+  private cache = new Map<string, ServiceItem>();
+
+  read(text: string): ParsedFile {
+    const json = /^\s*[{[]/.test(text) ? parseJson(text) : undefined;
+    if (json !== undefined) return this.collect(parsedItems(servicesOf(json), jsonKey));
+    const items = splitItems(text);
+    if (items !== undefined) {
+      try {
+        return this.collect(items);
+      } catch (err) {
+        if (!(err instanceof NotSplittable)) throw err;
+        // a piece did not parse on its own: the whole document decides (and names the line of any error)
+      }
     }
-    const id = `${s.data.namespace ?? ''}/${s.data.name}`;
-    if (seen.has(id)) {
-      problems.push(`services[${i}]: service "${s.data.name}" is listed twice; the first is kept`);
-      return;
+    return this.collect(parsedItems(servicesOf(loadYaml(text)), contentKey));
+  }
+
+  private collect(items: readonly Item[]): ParsedFile {
+    const next = new Map<string, ServiceItem>();
+    const misses = items.filter((item) => !('value' in item) && !this.cache.has(item.key));
+    // In batches: each batch's parsed tree is garbage before the next is built,
+    // which keeps the peak heap (and so the RSS) low and the garbage young.
+    for (let from = 0; from < misses.length; from += PARSE_BATCH) {
+      const batch = misses.slice(from, from + PARSE_BATCH);
+      const values = parsePieces(batch);
+      batch.forEach((item, i) => {
+        if (!next.has(item.key)) next.set(item.key, readServiceItem(values[i]));
+      });
     }
-    seen.add(id);
-    const instances: RegistryInstance[] = [];
-    s.data.instances.forEach((rawInst, j) => {
-      const inst = instanceSchema.safeParse(rawInst);
-      if (!inst.success) {
-        problems.push(`services[${i}].instances[${j}]: ${describe(inst.error)}`);
+    const problems: string[] = [];
+    const services: RegistryService[] = [];
+    const seen = new Set<string>();
+    items.forEach((item, i) => {
+      let result = next.get(item.key) ?? this.cache.get(item.key);
+      result ??= readServiceItem(item.value);
+      next.set(item.key, result);
+      const at = item.line === undefined ? '' : ` (line ${item.line})`;
+      for (const p of result.problems) {
+        problems.push(p.startsWith('instances[') ? `services[${i}].${p}${at}` : `services[${i}]: ${p}${at}`);
+      }
+      const s = result.service;
+      if (s === undefined) return;
+      if (seen.has(s.id)) {
+        problems.push(`services[${i}]: service "${s.name}" is listed twice; the first is kept${at}`);
         return;
       }
-      const { healthy, labels, ...rest } = inst.data;
-      instances.push({ ...rest, labels: labels ?? {}, healthy: healthy ?? true });
+      seen.add(s.id);
+      services.push(s);
     });
-    services.push({
-      id,
-      name: s.data.name,
-      ...(s.data.namespace !== undefined && { namespace: s.data.namespace }),
-      ...(s.data.host !== undefined && { host: s.data.host }),
-      ...(s.data.protocol !== undefined && { protocol: s.data.protocol }),
-      instances,
-    });
-  });
-  return { services, problems };
-}
-
-/** JSON is YAML too; parsed natively it is ~100x faster, which matters for generated files. */
-function parseDocument(text: string): unknown {
-  if (/^\s*[{[]/.test(text)) {
-    try {
-      return JSON.parse(text) as unknown;
-    } catch {
-      // not strict JSON (e.g. YAML flow style): fall through to the YAML parser
-    }
+    this.cache = next;
+    return { services, problems };
   }
-  return parseYaml(text) as unknown;
 }
 
-function describe(err: z.ZodError): string {
-  const issue = err.issues[0]!;
-  return issue.path.length > 0 ? `${issue.path.join('.')}: ${issue.message}` : issue.message;
+/** JSON is YAML too; parsed natively it is several times faster, which matters for generated files. */
+function parseJson(text: string): unknown {
+  try {
+    return JSON.parse(text) as unknown;
+  } catch {
+    return undefined; // not strict JSON (e.g. YAML flow style): the YAML parser decides
+  }
+}
+
+/** Reads a whole file with no memory of earlier reads. */
+export function parseRegistryFile(text: string): ParsedFile {
+  return new RegistryFileReader().read(text);
 }

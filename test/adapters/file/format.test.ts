@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { parseRegistryFile } from '../../../src/adapters/file/format.js';
+import { parseRegistryFile, RegistryFileReader } from '../../../src/adapters/file/format.js';
 
 describe('parseRegistryFile', () => {
   test('reads services with defaults (healthy true, labels empty)', () => {
@@ -47,5 +47,139 @@ describe('parseRegistryFile', () => {
       assert.throws(() => parseRegistryFile(text), /services: \[\]/, JSON.stringify(text));
     }
     assert.deepEqual(parseRegistryFile('services: []\n').services, []);
+  });
+});
+
+describe('parseRegistryFile keeps values as written', () => {
+  test('an unquoted numeric or boolean label value is served as written (1.10 stays 1.10, not 1.1)', () => {
+    const { services, problems } = parseRegistryFile(
+      [
+        'services:',
+        '  - name: a',
+        '    instances:',
+        '      - address: 10.0.0.1',
+        '        port: 80',
+        '        labels: { version: 1.10, build: 010, hex: 0x1F, big: 1e3, flag: True, release: 2.0 }',
+      ].join('\n'),
+    );
+    assert.deepEqual(problems, []);
+    assert.deepEqual(services[0]!.instances[0]!.labels, {
+      version: '1.10',
+      build: '010',
+      hex: '0x1F',
+      big: '1e3',
+      flag: 'True',
+      release: '2.0',
+    });
+  });
+
+  test('numbers and booleans of typed fields are still read as such', () => {
+    const { services, problems } = parseRegistryFile(
+      'services:\n  - name: a\n    instances:\n      - { address: h, port: 0x50, weight: 3, healthy: False }\n',
+    );
+    assert.deepEqual(problems, []);
+    const i = services[0]!.instances[0]!;
+    assert.equal(i.port, 80);
+    assert.equal(i.weight, 3);
+    assert.equal(i.healthy, false);
+  });
+});
+
+describe('parseRegistryFile reads the block layout piece by piece', () => {
+  const docs: Record<string, string> = {
+    'list at indent 0, comments and blank lines between items': [
+      '# header',
+      'services:',
+      '- name: a',
+      '  instances:',
+      '  - address: 10.0.0.1',
+      '    port: 80',
+      '',
+      '# between',
+      '- name: b # trailing comment',
+      '  protocol: http',
+      'other: 1',
+    ].join('\n'),
+    'a block scalar and a multi-line plain scalar': [
+      'services:',
+      '  - name: a',
+      '    host: >-',
+      '      a.example',
+      '  - name: b',
+      '    instances:',
+      '      - address: 10.0.0.2',
+      '        port: 81',
+      '        labels:',
+      '          note: one',
+      '            two',
+    ].join('\n'),
+    'an anchor used in another item (pieces cannot be read alone)': [
+      'services:',
+      '  - name: a',
+      '    instances: &insts',
+      '      - { address: 10.0.0.1, port: 80 }',
+      '  - name: b',
+      '    instances: *insts',
+    ].join('\n'),
+  };
+  for (const [what, text] of Object.entries(docs)) {
+    test(`the same services as the whole document: ${what}`, () => {
+      const whole = parseRegistryFile(`%YAML 1.2\n---\n${text}`);
+      const pieces = parseRegistryFile(text);
+      assert.deepEqual(pieces.services, whole.services);
+      assert.ok(pieces.services.length >= 2);
+    });
+  }
+
+  test('a syntax error names its line in the file', () => {
+    const text = 'services:\n  - name: a\n  - name: b\n    instances: [\n  - name: c\n';
+    assert.throws(() => parseRegistryFile(text), /line \d+/);
+  });
+
+  test('a skipped service or instance names the line of its service', () => {
+    const { problems } = parseRegistryFile(
+      'services:\n  - name: a\n  - name: b\n    instances:\n      - { address: x, port: 0 }\n  - host: no-name\n',
+    );
+    assert.deepEqual(
+      problems.map((p) => p.replace(/: .*\(/, ': (')),
+      ['services[1].instances[0]: (line 3)', 'services[2]: (line 6)'],
+    );
+  });
+});
+
+describe('RegistryFileReader', () => {
+  const file = (versions: string[]): string =>
+    'services:\n' +
+    versions
+      .map(
+        (v, i) =>
+          `  - name: s${i}\n    instances:\n      - { address: 10.0.0.${i}, port: 80, labels: { v: ${v} } }`,
+      )
+      .join('\n') +
+    '\n';
+
+  test('an unchanged service is the same object on the next read; a changed one is new', () => {
+    const reader = new RegistryFileReader();
+    const first = reader.read(file(['1', '1', '1']));
+    const second = reader.read(file(['1', '2', '1']));
+    assert.equal(second.services[0], first.services[0]);
+    assert.notEqual(second.services[1], first.services[1]);
+    assert.equal(second.services[2], first.services[2]);
+    assert.equal(second.services[1]!.instances[0]!.labels['v'], '2');
+  });
+
+  test('a JSON file is read the same way, unchanged services reused', () => {
+    const reader = new RegistryFileReader();
+    const doc = (port: number): string =>
+      JSON.stringify({
+        services: [
+          { name: 'a', instances: [{ address: '10.0.0.1', port: 80 }] },
+          { name: 'b', instances: [{ address: '10.0.0.2', port }] },
+        ],
+      });
+    const first = reader.read(doc(80));
+    const second = reader.read(doc(81));
+    assert.equal(second.services[0], first.services[0]);
+    assert.equal(second.services[1]!.instances[0]!.port, 81);
   });
 });
