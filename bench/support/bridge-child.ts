@@ -30,6 +30,7 @@ export class BridgeChild {
     private readonly dir: string,
     readonly xdsPort: number,
     readonly spawnedAt: number,
+    readonly adminPort: number,
   ) {
     const onData = (d: Buffer): void => {
       this.out += d.toString();
@@ -46,16 +47,20 @@ export class BridgeChild {
   }
 
   /**
-   * Writes a config with xds.debounce 0, log level warn and the one
+   * Writes a config with xds.debounce 0 (or the `xds` settings given), log level warn and the one
    * `registry` given, in a fresh folder named `<tmpPrefix>XXXXXX`, and spawns
    * the bridge on it.
    */
-  static async start(tmpPrefix: string, registry: Record<string, unknown>): Promise<BridgeChild> {
+  static async start(
+    tmpPrefix: string,
+    registry: Record<string, unknown>,
+    xds: Record<string, unknown> = { debounce: 0 },
+  ): Promise<BridgeChild> {
     const dir = mkdtempSync(join(tmpdir(), tmpPrefix));
     const xdsPort = await freePort();
     const adminPort = await freePort();
     const config = {
-      xds: { address: `127.0.0.1:${xdsPort}`, debounce: 0 },
+      xds: { address: `127.0.0.1:${xdsPort}`, ...xds },
       admin: { address: `127.0.0.1:${adminPort}` },
       log: { level: 'warn' },
       registries: [registry],
@@ -66,7 +71,7 @@ export class BridgeChild {
     const child = spawn(process.execPath, [CLI, 'serve', '--config', join(dir, 'config.yaml')], {
       stdio: ['ignore', 'pipe', 'pipe'],
     });
-    return new BridgeChild(child, dir, xdsPort, spawnedAt);
+    return new BridgeChild(child, dir, xdsPort, spawnedAt, adminPort);
   }
 
   /** The child's resident set size in bytes, from /proc (undefined where there is none). */
@@ -82,6 +87,18 @@ export class BridgeChild {
 
   get xds(): string {
     return `127.0.0.1:${this.xdsPort}`;
+  }
+
+  hasExited(): boolean {
+    return this.child.exitCode !== null || this.child.signalCode !== null;
+  }
+
+  get pid(): number | undefined {
+    return this.child.pid;
+  }
+
+  get admin(): string {
+    return `127.0.0.1:${this.adminPort}`;
   }
 
   output(): string {

@@ -1,7 +1,7 @@
 import { isIP } from 'node:net';
 import type { ServicePortSpec } from '../model/istio.js';
 import type { RegistryInstance, RegistryService } from '../model/registry.js';
-import { isDns1123Subdomain } from './naming.js';
+import { isServableHost } from './naming.js';
 import { istioProtocol, portNamePrefix } from './protocol.js';
 import { warning, type ConvertWarning } from './warnings.js';
 import { compareStrings } from '../util/compare.js';
@@ -92,50 +92,92 @@ export function planPorts(service: RegistryService): PortPlan {
  * lowest port. Keys sorted.
  */
 export function endpointPorts(ports: readonly ServicePortSpec[], workload: Workload): Record<string, number> {
-  const out: Record<string, number> = {};
   const own = workload.ports;
-  for (const p of [...ports].sort((a, b) => compareStrings(a.name, b.name))) {
-    const same = own.find((v) => v.instance.port === p.number);
-    const sameProto = own.find((v) => v.protocol === p.protocol);
-    out[p.name] = (same ?? sameProto ?? own[0]!).instance.port;
-  }
-  return out;
+  return Object.fromEntries(
+    [...ports]
+      .sort((a, b) => compareStrings(a.name, b.name))
+      .map((p) => {
+        const same = own.find((v) => v.instance.port === p.number);
+        const sameProto = own.find((v) => v.protocol === p.protocol);
+        return [p.name, (same ?? sameProto ?? own[0]!).instance.port];
+      }),
+  );
 }
 
 function validInstances(service: RegistryService, warnings: ConvertWarning[]): ValidInstance[] {
   const out: ValidInstance[] = [];
-  for (const instance of service.instances) {
-    const where = `instance ${instance.id ?? `${instance.address}:${instance.port}`}`;
+  // Canonical order first: the registry's order must not decide which of two
+  // instances on one address and port is served, so a re-listing in another
+  // order converts to the same bytes.
+  for (const instance of [...service.instances].sort(compareInstances)) {
+    const where = `instance ${instance.id ?? `${String(instance.address)}:${String(instance.port)}`}`;
     if (!Number.isInteger(instance.port) || instance.port < 1 || instance.port > 65535) {
       warnings.push(
         warning('INSTANCE_INVALID', `${where}: port ${String(instance.port)} is not 1-65535; skipped`),
       );
       continue;
     }
-    // A fully qualified host name may end in a dot; Istio wants it without.
-    const address =
-      typeof instance.address === 'string' ? instance.address.replace(/\.$/, '') : instance.address;
-    if (typeof address !== 'string' || (isIP(address) === 0 && !isDns1123Subdomain(address.toLowerCase()))) {
-      warnings.push(
-        warning(
-          'INSTANCE_INVALID',
-          `${where}: address "${String(address)}" is neither an IP nor a host name; skipped`,
-        ),
-      );
+    const address = servableAddress(instance.address);
+    if ('problem' in address) {
+      warnings.push(warning('INSTANCE_INVALID', `${where}: ${address.problem}; skipped`));
       continue;
     }
     const requested = instance.protocol ?? service.protocol ?? 'tcp';
     let protocol = istioProtocol(requested);
     if (!protocol) {
       warnings.push(
-        warning('PROTOCOL_UNKNOWN', `${where}: protocol "${requested}" is unknown to Istio; using TCP`),
+        warning(
+          'PROTOCOL_UNKNOWN',
+          `${where}: protocol "${String(requested)}" is unknown to Istio; using TCP`,
+        ),
       );
       protocol = 'TCP';
     }
     out.push({
-      instance: isIP(address) ? instance : { ...instance, address: address.toLowerCase() },
+      instance: address.value === instance.address ? instance : { ...instance, address: address.value },
       protocol,
     });
   }
   return out;
+}
+
+/**
+ * The address as istiod accepts it on an endpoint: an IP without a zone, or
+ * a host name (lower case, no trailing dot; the service then resolves by DNS).
+ */
+function servableAddress(address: unknown): { value: string } | { problem: string } {
+  if (typeof address !== 'string') return { problem: `address ${String(address)} is not text` };
+  const shown = JSON.stringify(address);
+  if (address.includes('%')) {
+    return { problem: `address ${shown} is zone-scoped (a zone only means something on its own host)` };
+  }
+  if (isIP(address) !== 0) return { value: address };
+  // A fully qualified host name may end in a dot; Istio wants it without.
+  const host = address.replace(/\.$/, '').toLowerCase();
+  if (/^[0-9.]+$/.test(host)) return { problem: `address ${shown} is not a valid IPv4 address` };
+  if (!isServableHost(host)) return { problem: `address ${shown} is neither an IP nor a host name` };
+  return { value: host };
+}
+
+function compareInstances(a: RegistryInstance, b: RegistryInstance): number {
+  return (
+    compareStrings(String(a.address), String(b.address)) ||
+    compareNumbers(a.port, b.port) ||
+    compareStrings(canonicalJson(a), canonicalJson(b))
+  );
+}
+
+/** Orders every number, NaN included (after the others), so the sort is total. */
+function compareNumbers(a: number, b: number): number {
+  if (Number.isNaN(a) || Number.isNaN(b)) return Number(Number.isNaN(a)) - Number(Number.isNaN(b));
+  return a < b ? -1 : a > b ? 1 : 0;
+}
+
+/** JSON with object keys sorted at every level. */
+function canonicalJson(v: unknown): string {
+  return JSON.stringify(v, (_key, value: unknown) =>
+    value !== null && typeof value === 'object' && !Array.isArray(value)
+      ? Object.fromEntries(Object.entries(value).sort((x, y) => compareStrings(x[0], y[0])))
+      : value,
+  );
 }

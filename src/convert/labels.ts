@@ -1,5 +1,6 @@
 import { warning, type ConvertWarning } from './warnings.js';
 import { isDns1123Subdomain } from './naming.js';
+import { compareStrings } from '../util/compare.js';
 
 const NAME_RE = /^[A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?$/;
 
@@ -33,10 +34,11 @@ export function cleanLabels(
   labels: Readonly<Record<string, string>>,
   where: string,
 ): { labels: Record<string, string>; warnings: ConvertWarning[] } {
-  const out: Record<string, string> = {};
+  // Built from entries, never by assignment: a key such as `__proto__` is data.
+  const out: [string, string][] = [];
   const warnings: ConvertWarning[] = [];
-  for (const key of Object.keys(labels).sort()) {
-    const value = String(labels[key]);
+  for (const [key, raw] of Object.entries(labels).sort((a, b) => compareStrings(a[0], b[0]))) {
+    const value = String(raw);
     if (!isValidLabelKey(key)) {
       warnings.push(
         warning('LABEL_DROPPED', `${where}: label key "${key}" is not a valid Kubernetes label key`),
@@ -44,12 +46,12 @@ export function cleanLabels(
       continue;
     }
     if (isValidLabelValue(value)) {
-      out[key] = value;
+      out.push([key, value]);
       continue;
     }
     const mended = mendLabelValue(value);
-    out[key] = mended;
+    out.push([key, mended]);
     warnings.push(warning('LABEL_MENDED', `${where}: label ${key}="${value}" mended to "${mended}"`));
   }
-  return { labels: out, warnings };
+  return { labels: Object.fromEntries(out), warnings };
 }

@@ -13,6 +13,17 @@ export function isDns1123Subdomain(s: string): boolean {
   return s.length <= HOST_MAX && s.split('.').every(isDns1123Label);
 }
 
+/**
+ * True for a host name Istio accepts as a ServiceEntry host or endpoint
+ * address: a DNS-1123 subdomain whose last label is not all digits (Istio
+ * refuses an all-numeric top-level label, so `1.2.3` or `999.1.1.1` is
+ * neither an IP nor a host name to it).
+ */
+export function isServableHost(s: string): boolean {
+  if (s === '' || !isDns1123Subdomain(s)) return false;
+  return !/^[0-9]+$/.test(s.slice(s.lastIndexOf('.') + 1));
+}
+
 export function shortHash(input: string, hexChars = 8): string {
   return createHash('sha256').update(input).digest('hex').slice(0, hexChars);
 }

@@ -17,7 +17,13 @@ import {
 } from './annotations.js';
 import { endpointPorts, planPorts, type Workload } from './endpoints.js';
 import { cleanLabels } from './labels.js';
-import { isDns1123Label, isDns1123Subdomain, toDns1123Host, toDns1123Label } from './naming.js';
+import {
+  isDns1123Label,
+  isDns1123Subdomain,
+  isServableHost,
+  toDns1123Host,
+  toDns1123Label,
+} from './naming.js';
 import { warning, type ConvertWarning } from './warnings.js';
 import { compareStrings } from '../util/compare.js';
 
@@ -47,6 +53,7 @@ export function convertService(service: RegistryService, ctx: ConvertContext): C
     warnings.push(warning('NAME_SANITISED', `service name "${service.name}" served as "${name}"`));
   }
   const host = hostOf(service, name, namespace, warnings);
+  if (host === undefined) return { resources: [], warnings };
   const plan = planPorts(service);
   warnings.push(...plan.warnings);
 
@@ -65,9 +72,12 @@ export function convertService(service: RegistryService, ctx: ConvertContext): C
   const resources: IstioResource[] = [];
 
   const endpointSpec = (w: Workload, extra?: Record<string, string>): WorkloadEntrySpec => {
-    const merged: Record<string, string> = {};
-    for (const v of [...w.ports].reverse()) Object.assign(merged, v.instance.labels);
-    const cleaned = cleanLabels(merged, `endpoint ${w.address}`);
+    // A Map, not Object.assign: a label key such as `__proto__` is data, never a prototype.
+    const merged = new Map<string, string>();
+    for (const v of [...w.ports].reverse()) {
+      for (const [k, val] of Object.entries(v.instance.labels)) merged.set(k, val);
+    }
+    const cleaned = cleanLabels(Object.fromEntries(merged), `endpoint ${w.address}`);
     warnings.push(...cleaned.warnings);
     const spec: WorkloadEntrySpec = { address: w.address };
     const ports = endpointPorts(plan.ports, w);
@@ -79,7 +89,8 @@ export function convertService(service: RegistryService, ctx: ConvertContext): C
     const locality = workloadField(w, 'locality', warnings);
     if (locality) spec.locality = locality;
     const weight = workloadField(w, 'weight', warnings);
-    if (weight !== undefined && weight > 0) spec.weight = Math.min(Math.floor(weight), 2 ** 32 - 1);
+    // Istio's weight is a uint32; 0 means unset.
+    if (weight !== undefined && weight >= 1) spec.weight = Math.min(Math.floor(weight), 2 ** 32 - 1);
     const serviceAccount = workloadField(w, 'serviceAccount', warnings);
     if (serviceAccount) spec.serviceAccount = serviceAccount;
     return spec;
@@ -153,17 +164,36 @@ function namespaceOf(service: RegistryService, ctx: ConvertContext, warnings: Co
   return ns;
 }
 
+/**
+ * The host served, or undefined (with a warning) when the service has none
+ * istiod would accept: a host such as `.` has no label left to keep, and an
+ * all-numeric last label (`svc.123`) is refused by Istio's validation.
+ */
 function hostOf(
   service: RegistryService,
   name: string,
   namespace: string,
   warnings: ConvertWarning[],
-): string {
-  if (service.host === undefined || service.host === '') return `${name}.${namespace}`;
-  if (isDns1123Subdomain(service.host)) return service.host;
-  const host = toDns1123Host(service.host);
-  warnings.push(warning('HOST_SANITISED', `host "${service.host}" served as "${host}"`));
-  return host;
+): string | undefined {
+  let host = `${name}.${namespace}`;
+  if (service.host !== undefined && service.host !== '') {
+    host = service.host;
+    if (!isDns1123Subdomain(host)) {
+      host = toDns1123Host(service.host);
+      if (host !== '') {
+        warnings.push(warning('HOST_SANITISED', `host "${service.host}" served as "${host}"`));
+      }
+    }
+  }
+  if (isServableHost(host)) return host;
+  warnings.push(
+    warning(
+      'HOST_INVALID',
+      `host "${service.host ?? host}" is not a host name istiod accepts (empty, or its last label is all digits); ` +
+        `service "${service.name}" is not served: give it a host name`,
+    ),
+  );
+  return undefined;
 }
 
 function uniqueName(candidate: string, used: Set<string>): string {
@@ -174,7 +204,6 @@ function uniqueName(candidate: string, used: Set<string>): string {
 }
 
 function sortedRecord(rec: Readonly<Record<string, string>>): Record<string, string> {
-  const out: Record<string, string> = {};
-  for (const k of Object.keys(rec).sort()) out[k] = rec[k]!;
-  return out;
+  // Built from entries, never by assignment: a key such as `__proto__` is data.
+  return Object.fromEntries(Object.entries(rec).sort((a, b) => compareStrings(a[0], b[0])));
 }

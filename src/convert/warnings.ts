@@ -2,6 +2,7 @@
 export type WarningCode =
   | 'NAME_SANITISED'
   | 'HOST_SANITISED'
+  | 'HOST_INVALID'
   | 'LABEL_DROPPED'
   | 'LABEL_MENDED'
   | 'PROTOCOL_UNKNOWN'

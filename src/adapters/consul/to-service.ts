@@ -143,7 +143,6 @@ function toInstance(
   }
   const meta = stringMap(svc.Meta);
   const nodeMeta = stringMap(node.Meta);
-  const labels: Record<string, string> = {};
   const plainTags: string[] = [];
   const kv: [string, string][] = [];
   for (const tag of tags) {
@@ -153,7 +152,10 @@ function toInstance(
   }
   const merged = new Map<string, string>(kv);
   for (const [k, v] of Object.entries(meta)) merged.set(k, v);
-  for (const k of [...merged.keys()].sort(compareStrings)) labels[k] = merged.get(k)!;
+  // Built from entries, never by assignment: a key such as `__proto__` is data.
+  const labels: Record<string, string> = Object.fromEntries(
+    [...merged.entries()].sort((a, b) => compareStrings(a[0], b[0])),
+  );
 
   const status = aggregateStatus(checkStatuses(entry.Checks));
   const instance: {
@@ -245,11 +247,12 @@ function stringList(v: unknown): string[] {
   return Array.isArray(v) ? v.filter((t): t is string => typeof t === 'string' && t !== '') : [];
 }
 
+/** String entries of a JSON object; built from entries, so a key such as `__proto__` stays data. */
 function stringMap(v: unknown): Record<string, string> {
-  const out: Record<string, string> = {};
-  if (!isObject(v)) return out;
-  for (const [k, val] of Object.entries(v)) if (typeof val === 'string' && k !== '') out[k] = val;
-  return out;
+  if (!isObject(v)) return {};
+  return Object.fromEntries(
+    Object.entries(v).filter((e): e is [string, string] => typeof e[1] === 'string' && e[0] !== ''),
+  );
 }
 
 function isObject(v: unknown): v is Json {

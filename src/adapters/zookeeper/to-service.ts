@@ -86,9 +86,7 @@ function labelsOf(
     if (skip(k) || SECRET.test(k) || !isValidLabelKey(k) || !isValidLabelValue(v)) continue;
     picked.set(k, v);
   }
-  const out: Record<string, string> = {};
-  for (const k of [...picked.keys()].sort(compareStrings)) out[k] = picked.get(k)!;
-  return out;
+  return Object.fromEntries([...picked.entries()].sort((a, b) => compareStrings(a[0], b[0])));
 }
 
 function weightOf(url: DubboUrl): number | undefined {
@@ -107,8 +105,9 @@ export function providerInstance(url: DubboUrl, o: MappingOptions): RegistryInst
   // so DestinationRule subsets can split by them.
   if (group !== '') labels.group = group;
   if (version !== '') labels.version = version;
-  const sorted: Record<string, string> = {};
-  for (const k of Object.keys(labels).sort(compareStrings)) sorted[k] = labels[k]!;
+  const sorted: Record<string, string> = Object.fromEntries(
+    Object.entries(labels).sort((a, b) => compareStrings(a[0], b[0])),
+  );
   const instance: { -readonly [K in keyof RegistryInstance]: RegistryInstance[K] } = {
     id: `${url.protocol}://${url.host.includes(':') ? `[${url.host}]` : url.host}:${url.port}?group=${group}&version=${version}`,
     address: url.host,

@@ -292,3 +292,22 @@ describe('consul to-service mapping', () => {
     assert.deepEqual(emptyService('web', opts), r.service);
   });
 });
+
+describe('consul to-service: registry keys are data', () => {
+  test('meta and tag keys named like Object.prototype members (__proto__, constructor, toString) stay labels', () => {
+    // JSON.parse gives an own "__proto__" key, as Consul's answer would.
+    const meta = JSON.parse('{"__proto__":"p","constructor":"c"}') as Record<string, string>;
+    const r = toRegistryService('web', [entry({ meta, tags: ['toString=t', 'hasOwnProperty=h'] })], opts);
+    const labels = r.service.instances[0]!.labels;
+    assert.deepEqual(
+      Object.entries(labels).sort(),
+      [
+        ['__proto__', 'p'],
+        ['constructor', 'c'],
+        ['hasOwnProperty', 'h'],
+        ['toString', 't'],
+      ].sort(),
+    );
+    assert.equal(Object.getPrototypeOf(labels), Object.prototype);
+  });
+});
