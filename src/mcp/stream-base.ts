@@ -5,6 +5,7 @@ import type { PendingPush } from './push-scheduler.js';
 import type { NodeMsg, StatusMsg } from './service-def.js';
 import type { ClientInfo, StreamHost, WatchInfo } from './stream-host.js';
 import { servedKind, typeUrlLabel } from '../codec/type-urls.js';
+import { forGrpcFrame, type ResponseMessage } from '../codec/parts-message.js';
 
 /** Per type URL bookkeeping both protocols keep. */
 export interface WatchCommon {
@@ -54,6 +55,11 @@ export abstract class StreamBase<Req extends { node?: NodeMsg | null }> {
   private nonceCounter = 0;
   private blocked = false;
   private closed = false;
+  /** Bytes of this stream's large responses not yet written (held in the server's write budget). */
+  private budgeted = 0;
+  private readonly wake = (): void => {
+    if (!this.closed) this.onDrain();
+  };
   private readonly connectedAt = new Date().toISOString();
 
   constructor(
@@ -153,11 +159,40 @@ export abstract class StreamBase<Req extends { node?: NodeMsg | null }> {
     return `${this.id}-${++this.nonceCounter}`;
   }
 
-  protected write(bytes: Buffer, typeUrl: string, since?: number): void {
+  /**
+   * False while a response of about `bytes` must wait: the socket is full, or
+   * the server's write budget has no room (the stream is then woken through
+   * `onDrain` once it has).
+   */
+  protected canSend(bytes: number): boolean {
+    if (this.blocked) return false;
+    const budget = this.host.writeBudget;
+    if (!budget || budget.mayStart(bytes)) return true;
+    budget.wait(this.wake);
+    return false;
+  }
+
+  /**
+   * Hands a response to grpc-js, which copies it once into its frame (a
+   * `PartsMessage` is never copied together before that).
+   */
+  protected write(message: ResponseMessage, typeUrl: string, since?: number): void {
     if (this.closed) return;
+    const size = message.length;
     const latency = since === undefined ? undefined : (performance.now() - since) / 1000;
-    this.host.telemetry.xdsPush(typeUrlLabel(typeUrl), this.mode, bytes.length, latency);
-    if (!this.call.write(bytes)) this.blocked = true;
+    this.host.telemetry.xdsPush(typeUrlLabel(typeUrl), this.mode, size, latency);
+    const budget = this.host.writeBudget;
+    let done: (() => void) | undefined;
+    if (budget && size >= budget.largeBytes) {
+      budget.started(size);
+      this.budgeted += size;
+      done = () => {
+        if (this.closed) return;
+        this.budgeted -= size;
+        budget.finished(size);
+      };
+    }
+    if (!this.call.write(forGrpcFrame(message), done)) this.blocked = true;
   }
 
   protected baseInfo(): Omit<ClientInfo, 'watches'> {
@@ -184,6 +219,12 @@ export abstract class StreamBase<Req extends { node?: NodeMsg | null }> {
   private close(): void {
     if (this.closed) return;
     this.closed = true;
+    const budget = this.host.writeBudget;
+    if (budget) {
+      budget.cancel(this.wake);
+      budget.finished(this.budgeted);
+      this.budgeted = 0;
+    }
     this.log.info('xDS stream closed');
     this.onClose();
   }
