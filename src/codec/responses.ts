@@ -1,18 +1,23 @@
 import { PartsMessage } from './parts-message.js';
 import { bytesField, fieldHead, stringField } from './wire.js';
 
-/** The repeated `resources` fields of a SotW response, in name order, shared by every client. */
-export interface SotwBody {
-  readonly parts: readonly Buffer[];
-  readonly length: number;
+/**
+ * The repeated `resources` fields of a SotW response, in name order: one per
+ * kind version, shared by every client's response (never copied together).
+ */
+export class SotwBody {
+  constructor(
+    readonly parts: readonly Buffer[],
+    readonly length: number,
+  ) {}
 }
 
-const EMPTY_BODY: SotwBody = { parts: [], length: 0 };
+const EMPTY_BODY = new SotwBody([], 0);
 
 /**
  * DiscoveryResponse: version_info (1), the shared resources body (repeated
- * field 2, pre-framed), type_url (4), nonce (5), as parts: the body's bytes
- * are copied once, by grpc-js, into the frame it sends.
+ * field 2, pre-framed), type_url (4), nonce (5), as parts around the body
+ * every client shares: nothing response-sized is built per response.
  */
 export function sotwResponse(
   versionInfo: string,

@@ -5,7 +5,8 @@ import type { PendingPush } from './push-scheduler.js';
 import type { NodeMsg, StatusMsg } from './service-def.js';
 import type { ClientInfo, StreamHost, WatchInfo } from './stream-host.js';
 import { servedKind, typeUrlLabel } from '../codec/type-urls.js';
-import { forGrpcFrame, type ResponseMessage } from '../codec/parts-message.js';
+import { forGrpcFrame, PartsMessage, type ResponseMessage } from '../codec/parts-message.js';
+import { directWriter, type DirectWriter } from './direct-write.js';
 
 /** Per type URL bookkeeping both protocols keep. */
 export interface WatchCommon {
@@ -39,6 +40,9 @@ export function newWatchCommon(typeUrl: string): WatchCommon {
 
 let nextStreamId = 1;
 
+/** Responses from this size on are written in chunks (see direct-write.ts) where possible. */
+const DIRECT_WRITE_MIN_BYTES = 64 * 1024;
+
 /** More type URLs than any real client asks for on one stream. */
 export const MAX_WATCHES_PER_STREAM = 64;
 
@@ -60,6 +64,10 @@ export abstract class StreamBase<Req extends { node?: NodeMsg | null }> {
   private readonly wake = (): void => {
     if (!this.closed) this.onDrain();
   };
+  /** Writes large responses in chunks without a per-client copy, where grpc-js allows it. */
+  private readonly direct: DirectWriter | undefined;
+  /** A chunked write is not yet taken by the socket: later responses wait for it. */
+  private directBusy = false;
   private readonly connectedAt = new Date().toISOString();
 
   constructor(
@@ -69,6 +77,7 @@ export abstract class StreamBase<Req extends { node?: NodeMsg | null }> {
     private readonly onClose: () => void,
   ) {
     this.log = host.logger.child({ stream: this.id, mode, peer: call.getPeer() });
+    this.direct = directWriter(call);
     call.on('data', (req: Req) => {
       if (req.node?.id) this.node = req.node;
       try {
@@ -152,7 +161,7 @@ export abstract class StreamBase<Req extends { node?: NodeMsg | null }> {
   }
 
   protected get isBlocked(): boolean {
-    return this.blocked;
+    return this.blocked || this.directBusy;
   }
 
   protected nextNonce(): string {
@@ -165,9 +174,9 @@ export abstract class StreamBase<Req extends { node?: NodeMsg | null }> {
    * `onDrain` once it has).
    */
   protected canSend(bytes: number): boolean {
-    if (this.blocked) return false;
+    if (this.isBlocked) return false;
     const budget = this.host.writeBudget;
-    if (!budget || budget.mayStart(bytes)) return true;
+    if (!budget || this.direct || budget.mayStart(bytes)) return true;
     budget.wait(this.wake);
     return false;
   }
@@ -181,6 +190,7 @@ export abstract class StreamBase<Req extends { node?: NodeMsg | null }> {
     const size = message.length;
     const latency = since === undefined ? undefined : (performance.now() - since) / 1000;
     this.host.telemetry.xdsPush(typeUrlLabel(typeUrl), this.mode, size, latency);
+    if (this.writeDirect(message)) return;
     const budget = this.host.writeBudget;
     let done: (() => void) | undefined;
     if (budget && size >= budget.largeBytes) {
@@ -193,6 +203,23 @@ export abstract class StreamBase<Req extends { node?: NodeMsg | null }> {
       };
     }
     if (!this.call.write(forGrpcFrame(message), done)) this.blocked = true;
+  }
+
+  /**
+   * A large response in chunks straight to the HTTP/2 stream, when nothing
+   * written through grpc-js is still queued (so responses keep their order).
+   */
+  private writeDirect(message: ResponseMessage): boolean {
+    if (!this.direct || !(message instanceof PartsMessage) || message.byteLength < DIRECT_WRITE_MIN_BYTES)
+      return false;
+    if (this.call.writableLength > 0) return false;
+    this.directBusy = true;
+    const written = this.direct.write(message, () => {
+      this.directBusy = false;
+      if (!this.closed) this.onDrain();
+    });
+    if (!written) this.directBusy = false;
+    return written;
   }
 
   protected baseInfo(): Omit<ClientInfo, 'watches'> {
