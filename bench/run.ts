@@ -3,12 +3,13 @@ import { runCoreBench } from './core.js';
 import { runZookeeperBench } from './zookeeper.js';
 import { runEurekaBench } from './eureka-latency.js';
 import { runFileBench } from './file.js';
+import { runPeerBench } from './peer.js';
 import { runSoakBench } from './soak.js';
 
 const which = process.argv[2] ?? 'all';
 // The soak runs minutes per registry (SOAK_SECONDS), so only when asked for, never in `all`.
 const soaks = { soak: 'both', 'soak-file': 'file', 'soak-consul': 'consul' } as const;
-const inAll = ['core', 'file', 'consul', 'zookeeper', 'eureka'];
+const inAll = ['core', 'file', 'consul', 'zookeeper', 'eureka', 'peer'];
 if (!['all', ...inAll, ...Object.keys(soaks)].includes(which)) {
   console.error(`usage: run.js [all|${inAll.join('|')}|soak|soak-file|soak-consul] (got ${which})`);
   process.exit(2);
@@ -19,3 +20,4 @@ if (which === 'file' || which === 'all') await runFileBench();
 if (which === 'consul' || which === 'all') await runConsulBench();
 if (which === 'zookeeper' || which === 'all') await runZookeeperBench();
 if (which === 'eureka' || which === 'all') await runEurekaBench();
+if (which === 'peer' || which === 'all') await runPeerBench();

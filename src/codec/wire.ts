@@ -36,6 +36,14 @@ export function bytesField(fieldNumber: number, payload: Uint8Array, longLived =
   return out;
 }
 
+/** The tag and length of a length-delimited field, to be followed by `length` bytes kept elsewhere. */
+export function fieldHead(fieldNumber: number, length: number): Buffer {
+  const tag = (fieldNumber << 3) | 2;
+  const out = Buffer.allocUnsafe(varintLength(tag) + varintLength(length));
+  writeVarint(out, writeVarint(out, 0, tag), length);
+  return out;
+}
+
 /** A string field; empty strings are omitted, as proto3 does. */
 export function stringField(fieldNumber: number, value: string): Buffer {
   if (value === '') return Buffer.alloc(0);

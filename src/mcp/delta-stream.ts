@@ -1,7 +1,7 @@
 import type { ServerDuplexStream } from '@grpc/grpc-js';
 import type { ResourceKind } from '../model/istio.js';
 import type { PendingPush } from './push-scheduler.js';
-import { deltaResponseBytes } from '../codec/responses.js';
+import { deltaResponse } from '../codec/responses.js';
 import type { DeltaDiscoveryRequestMsg } from './service-def.js';
 import { newWatchCommon, StreamBase, type WatchCommon } from './stream-base.js';
 import { EMPTY_VERSION, type ClientInfo, type StreamHost } from './stream-host.js';
@@ -164,7 +164,7 @@ export class DeltaStream extends StreamBase<DeltaDiscoveryRequestMsg> {
     w.nonce = nonce;
     const version = store ? store.version() : EMPTY_VERSION;
     w.sentVersion = version;
-    this.write(deltaResponseBytes(version, resources, w.typeUrl, nonce, removed), w.typeUrl, w.since);
+    this.write(deltaResponse(version, resources, w.typeUrl, nonce, removed), w.typeUrl, w.since);
     w.since = undefined;
     this.log.debug(
       { typeUrl: w.typeUrl, nonce, sent: resources.length, removed: removed.length },

@@ -12,6 +12,7 @@ import {
 } from './service-def.js';
 import { SotwStream } from './sotw-stream.js';
 import type { ClientInfo, StreamHost } from './stream-host.js';
+import { WriteBudget } from './write-budget.js';
 
 export interface AdsServerOptions {
   readonly debounceMs: number;
@@ -43,7 +44,7 @@ export class AdsServer {
     private readonly logger: Logger,
     private readonly options: AdsServerOptions,
   ) {
-    this.host = { store, telemetry, logger };
+    this.host = { store, telemetry, logger, writeBudget: new WriteBudget() };
     this.scheduler = new PushScheduler(options.debounceMs, options.maxDelayMs, (batch) => {
       for (const [kind, push] of batch) for (const s of this.streams) s.onChange(kind, push);
     });

@@ -1,6 +1,7 @@
 import type { ServiceDefinition } from '@grpc/grpc-js';
 import type protobuf from 'protobufjs';
 import { protoTypes } from '../codec/proto.js';
+import { PartsMessage } from '../codec/parts-message.js';
 
 export const ADS_SERVICE = 'envoy.service.discovery.v3.AggregatedDiscoveryService';
 export const SOTW_PATH = `/${ADS_SERVICE}/StreamAggregatedResources`;
@@ -36,15 +37,21 @@ export interface DeltaDiscoveryRequestMsg {
 
 function codec<T>(type: protobuf.Type) {
   return {
-    serialize: (value: T | Buffer): Buffer =>
-      Buffer.isBuffer(value) ? value : Buffer.from(type.encode(type.fromObject(value as object)).finish()),
+    // Ready-made responses pass through: a Buffer as it is, a PartsMessage as the
+    // Buffer-like grpc-js copies into its frame (see codec/parts-message.ts).
+    serialize: (value: T | Buffer | PartsMessage): Buffer =>
+      Buffer.isBuffer(value)
+        ? value
+        : value instanceof PartsMessage
+          ? (value as unknown as Buffer)
+          : Buffer.from(type.encode(type.fromObject(value as object)).finish()),
     deserialize: (bytes: Buffer): T => type.decode(bytes) as unknown as T,
   };
 }
 
 /**
- * The ADS service for grpc-js. Responses are passed as ready-made bytes (the
- * server frames shared resource bytes itself); requests are decoded.
+ * The ADS service for grpc-js. Responses are passed ready-made (bytes, or a
+ * PartsMessage around the store's shared resource bytes); requests are decoded.
  */
 export function adsServiceDefinition(): ServiceDefinition {
   const t = protoTypes();

@@ -1,7 +1,7 @@
 import type { ServerDuplexStream } from '@grpc/grpc-js';
 import type { ResourceKind } from '../model/istio.js';
 import type { PendingPush } from './push-scheduler.js';
-import { sotwResponseBytes } from '../codec/responses.js';
+import { sotwResponse } from '../codec/responses.js';
 import type { DiscoveryRequestMsg } from './service-def.js';
 import { newWatchCommon, StreamBase, type WatchCommon } from './stream-base.js';
 import { EMPTY_VERSION, type ClientInfo, type StreamHost } from './stream-host.js';
@@ -80,18 +80,23 @@ export class SotwStream extends StreamBase<DiscoveryRequestMsg> {
       w.pending = true;
       return;
     }
-    w.pending = false;
     const store = w.kind ? this.host.store.kind(w.kind) : undefined;
     const version = store ? store.version() : EMPTY_VERSION;
     if (w.sentVersion === version) {
+      w.pending = false;
       w.since = undefined;
       return;
     }
+    const body = store?.sotwBody();
+    if (!this.canSend(body?.length ?? 0)) {
+      w.pending = true;
+      return;
+    }
+    w.pending = false;
     const nonce = this.nextNonce();
-    const bytes = sotwResponseBytes(version, store?.sotwBody(), w.typeUrl, nonce);
     w.nonce = nonce;
     w.sentVersion = version;
-    this.write(bytes, w.typeUrl, w.since);
+    this.write(sotwResponse(version, body, w.typeUrl, nonce), w.typeUrl, w.since);
     w.since = undefined;
     this.log.debug({ typeUrl: w.typeUrl, version, nonce, resources: store?.size ?? 0 }, 'sent');
   }

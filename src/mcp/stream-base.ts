@@ -5,6 +5,8 @@ import type { PendingPush } from './push-scheduler.js';
 import type { NodeMsg, StatusMsg } from './service-def.js';
 import type { ClientInfo, StreamHost, WatchInfo } from './stream-host.js';
 import { servedKind, typeUrlLabel } from '../codec/type-urls.js';
+import { forGrpcFrame, PartsMessage, type ResponseMessage } from '../codec/parts-message.js';
+import { directWriter, type DirectWriter } from './direct-write.js';
 
 /** Per type URL bookkeeping both protocols keep. */
 export interface WatchCommon {
@@ -38,6 +40,9 @@ export function newWatchCommon(typeUrl: string): WatchCommon {
 
 let nextStreamId = 1;
 
+/** Responses from this size on are written in chunks (see direct-write.ts) where possible. */
+const DIRECT_WRITE_MIN_BYTES = 64 * 1024;
+
 /** More type URLs than any real client asks for on one stream. */
 export const MAX_WATCHES_PER_STREAM = 64;
 
@@ -54,6 +59,15 @@ export abstract class StreamBase<Req extends { node?: NodeMsg | null }> {
   private nonceCounter = 0;
   private blocked = false;
   private closed = false;
+  /** Bytes of this stream's large responses not yet written (held in the server's write budget). */
+  private budgeted = 0;
+  private readonly wake = (): void => {
+    if (!this.closed) this.onDrain();
+  };
+  /** Writes large responses in chunks without a per-client copy, where grpc-js allows it. */
+  private readonly direct: DirectWriter | undefined;
+  /** A chunked write is not yet taken by the socket: later responses wait for it. */
+  private directBusy = false;
   private readonly connectedAt = new Date().toISOString();
 
   constructor(
@@ -63,6 +77,7 @@ export abstract class StreamBase<Req extends { node?: NodeMsg | null }> {
     private readonly onClose: () => void,
   ) {
     this.log = host.logger.child({ stream: this.id, mode, peer: call.getPeer() });
+    this.direct = directWriter(call);
     call.on('data', (req: Req) => {
       if (req.node?.id) this.node = req.node;
       try {
@@ -146,18 +161,65 @@ export abstract class StreamBase<Req extends { node?: NodeMsg | null }> {
   }
 
   protected get isBlocked(): boolean {
-    return this.blocked;
+    return this.blocked || this.directBusy;
   }
 
   protected nextNonce(): string {
     return `${this.id}-${++this.nonceCounter}`;
   }
 
-  protected write(bytes: Buffer, typeUrl: string, since?: number): void {
+  /**
+   * False while a response of about `bytes` must wait: the socket is full, or
+   * the server's write budget has no room (the stream is then woken through
+   * `onDrain` once it has).
+   */
+  protected canSend(bytes: number): boolean {
+    if (this.isBlocked) return false;
+    const budget = this.host.writeBudget;
+    if (!budget || this.direct || budget.mayStart(bytes)) return true;
+    budget.wait(this.wake);
+    return false;
+  }
+
+  /**
+   * Hands a response to grpc-js, which copies it once into its frame (a
+   * `PartsMessage` is never copied together before that).
+   */
+  protected write(message: ResponseMessage, typeUrl: string, since?: number): void {
     if (this.closed) return;
+    const size = message.length;
     const latency = since === undefined ? undefined : (performance.now() - since) / 1000;
-    this.host.telemetry.xdsPush(typeUrlLabel(typeUrl), this.mode, bytes.length, latency);
-    if (!this.call.write(bytes)) this.blocked = true;
+    this.host.telemetry.xdsPush(typeUrlLabel(typeUrl), this.mode, size, latency);
+    if (this.writeDirect(message)) return;
+    const budget = this.host.writeBudget;
+    let done: (() => void) | undefined;
+    if (budget && size >= budget.largeBytes) {
+      budget.started(size);
+      this.budgeted += size;
+      done = () => {
+        if (this.closed) return;
+        this.budgeted -= size;
+        budget.finished(size);
+      };
+    }
+    if (!this.call.write(forGrpcFrame(message), done)) this.blocked = true;
+  }
+
+  /**
+   * A large response in chunks straight to the HTTP/2 stream, when nothing
+   * written through grpc-js is still queued (so responses keep their order).
+   */
+  private writeDirect(message: ResponseMessage): boolean {
+    if (!this.direct || !(message instanceof PartsMessage) || message.byteLength < DIRECT_WRITE_MIN_BYTES)
+      return false;
+    if (this.call.writableLength > 0) return false;
+    this.directBusy = true;
+    const written = this.direct.write(message, () => {
+      this.directBusy = false;
+      if (!this.closed) this.onDrain();
+    });
+    if (!written) this.directBusy = false;
+    return written;
   }
 
   protected baseInfo(): Omit<ClientInfo, 'watches'> {
@@ -184,6 +246,12 @@ export abstract class StreamBase<Req extends { node?: NodeMsg | null }> {
   private close(): void {
     if (this.closed) return;
     this.closed = true;
+    const budget = this.host.writeBudget;
+    if (budget) {
+      budget.cancel(this.wake);
+      budget.finished(this.budgeted);
+      this.budgeted = 0;
+    }
     this.log.info('xDS stream closed');
     this.onClose();
   }

@@ -1,5 +1,5 @@
 import { encodeDeltaResource, encodeResource, type EncodedResource } from '../codec/resource-codec.js';
-import type { SotwBody } from '../codec/responses.js';
+import { SotwBody } from '../codec/responses.js';
 import type { IstioResource, ResourceKind } from '../model/istio.js';
 import type { KindChange, KindView } from './view.js';
 import { SetHash } from './set-hash.js';
@@ -69,8 +69,8 @@ export class KindStore implements KindView {
 
   /**
    * Every resource as repeated `resources` fields of a SotW response, sorted
-   * by name; cached until a change. The parts are copied once, straight into
-   * each response, never concatenated on their own.
+   * by name; cached until a change, so every client's response shares it
+   * (and its bytes, joined once per kind version).
    */
   sotwBody(): SotwBody {
     if (this.body) return this.body;
@@ -81,7 +81,7 @@ export class KindStore implements KindView {
       parts.push(e.encoded.sotwField);
       length += e.encoded.sotwField.length;
     }
-    this.body = { parts, length };
+    this.body = new SotwBody(parts, length);
     return this.body;
   }
 

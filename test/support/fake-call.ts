@@ -1,5 +1,6 @@
 import { EventEmitter } from 'node:events';
 import type { ServerDuplexStream } from '@grpc/grpc-js';
+import type { PartsMessage } from '../../src/codec/parts-message.js';
 
 /**
  * Stands in for a grpc-js server call, so tests and the bench drive the stream
@@ -11,8 +12,11 @@ export class FakeCall<Req> extends EventEmitter {
   onWrite: ((b: Buffer) => void) | undefined;
   full = false;
 
-  write(b: Buffer): boolean {
+  /** Like grpc-js: a Buffer-like response (PartsMessage) is copied into a Buffer of its `byteLength`. */
+  write(message: Buffer | PartsMessage, done?: () => void): boolean {
+    const b = Buffer.isBuffer(message) ? message : message.toBuffer();
     this.writes.push(b);
+    done?.();
     this.onWrite?.(b);
     return !this.full;
   }
