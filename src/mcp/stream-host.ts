@@ -1,6 +1,7 @@
 import type { Logger } from 'pino';
 import type { StoreView } from '../store/view.js';
 import type { Telemetry } from '../telemetry/telemetry.js';
+import type { XdsLimits } from './limits.js';
 
 /** What a stream needs from the server around it. */
 export interface StreamHost {
@@ -8,6 +9,7 @@ export interface StreamHost {
   readonly store: StoreView;
   readonly telemetry: Telemetry;
   readonly logger: Logger;
+  readonly limits: XdsLimits;
 }
 
 /** Per type URL, what /debug/clients shows. */
