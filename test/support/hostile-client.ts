@@ -29,7 +29,10 @@ const MESH = 'mesh.istio.io/v1alpha1/MeshConfig';
 
 const outcomes = new Map<string, number>();
 const note = (o: string): void => void outcomes.set(o, (outcomes.get(o) ?? 0) + 1);
-const codeOf = (err: unknown): string => `code ${String((err as { code?: unknown }).code ?? '?')}`;
+const codeOf = (err: unknown): string => {
+  const code = (err as { code?: unknown }).code;
+  return `code ${typeof code === 'number' ? code : '?'}`;
+};
 
 async function hugeRequests(address: string): Promise<string> {
   // 10 streams with a 15 MB node id (over the 4 MiB message limit), and 20 with a 3.9 MB one (under it).
