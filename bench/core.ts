@@ -18,6 +18,7 @@ import { SotwStream } from '../src/mcp/sotw-stream.js';
 import type { StreamHost } from '../src/mcp/stream-host.js';
 import { bytesField } from '../src/codec/wire.js';
 import type { RegistryService } from '../src/model/registry.js';
+import { DEFAULT_XDS_LIMITS } from '../src/mcp/limits.js';
 import { FakeCall } from '../test/support/fake-call.js';
 import { cpuMicros, median, verdict } from './stats.js';
 
@@ -65,7 +66,7 @@ async function loadBridge(n: number): Promise<{ bridge: Bridge; loadMs: number }
 }
 
 function host(bridge: Bridge): StreamHost {
-  return { store: bridge.store, telemetry: bridge.metrics, logger };
+  return { store: bridge.store, telemetry: bridge.metrics, logger, limits: DEFAULT_XDS_LIMITS };
 }
 
 /** Median CPU (µs) from a changed instance to the response handed to the socket. */

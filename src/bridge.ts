@@ -4,7 +4,7 @@ import { AdminServer } from './admin/server.js';
 import type { BridgeConfig } from './config/load.js';
 import { errorMessage } from './errors.js';
 import { AdsServer } from './mcp/server.js';
-import { xdsServerCredentials } from './mcp/tls.js';
+import { loadXdsTls, type XdsTls } from './mcp/tls.js';
 import { Pipeline } from './pipeline/pipeline.js';
 import { ResourceStore } from './store/resource-store.js';
 import { PrometheusTelemetry } from './telemetry/prometheus.js';
@@ -22,6 +22,7 @@ export class Bridge {
   readonly ads: AdsServer;
   readonly admin: AdminServer;
   private readonly adapters: RegistryAdapter[] = [];
+  private xdsTls: XdsTls | undefined;
   xdsPort = 0;
   adminPort = 0;
 
@@ -34,6 +35,7 @@ export class Bridge {
       debounceMs: config.xds.debounce,
       maxDelayMs: config.xds.maxDelay,
       delta: config.xds.delta,
+      limits: config.xds.limits,
     });
     this.admin = new AdminServer({
       store: this.store,
@@ -66,8 +68,12 @@ export class Bridge {
 
   /** Starts everything `serve` needs: servers first, so istiod can connect while registries sync. */
   async serve(): Promise<void> {
-    const credentials = xdsServerCredentials(this.config.xds.tls, this.config.configDir);
-    this.xdsPort = await this.ads.listen(this.config.xds.address, credentials);
+    const tls = this.config.xds.tls;
+    this.xdsTls = loadXdsTls(tls, this.config.configDir, {
+      logger: this.logger.child({ component: 'xds-tls' }),
+      pollMs: tls?.reloadInterval ?? 5000,
+    });
+    this.xdsPort = await this.ads.listen(this.config.xds.address, this.xdsTls.credentials);
     this.adminPort = await this.admin.listen(this.config.admin.address);
     await this.startAdapters();
   }
@@ -90,6 +96,7 @@ export class Bridge {
   }
 
   async stop(): Promise<void> {
+    this.xdsTls?.stop();
     await this.ads.close();
     await this.admin.close();
     for (const a of this.adapters.splice(0).reverse()) {

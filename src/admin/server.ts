@@ -66,7 +66,8 @@ export class AdminServer {
   }
 
   private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
-    const url = new URL(req.url ?? '/', 'http://admin');
+    const url = requestUrl(req.url);
+    if (url === undefined) return text(res, 400, 'bad request target\n');
     const { store, metrics } = this.deps;
     switch (url.pathname) {
       case '/healthz':
@@ -129,6 +130,18 @@ export class AdminServer {
           'not found; try /healthz /readyz /metrics /debug/resources[?format=yaml] /debug/clients /debug/registries\n',
         );
     }
+  }
+}
+
+/**
+ * The request target as a URL, or undefined when it is not one (`//%zz`):
+ * that is the client's mistake, a 400, not a server error.
+ */
+function requestUrl(target: string | undefined): URL | undefined {
+  try {
+    return new URL(target ?? '/', 'http://admin');
+  } catch {
+    return undefined;
   }
 }
 

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import type { OutputMode } from '../model/istio.js';
 import { durationMs } from '../util/duration.js';
+import { DEFAULT_XDS_LIMITS } from '../mcp/limits.js';
 
 const OUTPUT_MODES: readonly [OutputMode, ...OutputMode[]] = ['serviceentry', 'workloadentry'];
 
@@ -21,6 +22,19 @@ export const registryCommonSchema = z
   })
   .loose();
 
+const count = (min: number, max: number) => z.number().int().min(min).max(max);
+
+/** xds.limits: what one client can make the server hold (see src/mcp/limits.ts). */
+const xdsLimitsSchema = z
+  .object({
+    maxMessageBytes: count(1024, 2 ** 30).default(DEFAULT_XDS_LIMITS.maxMessageBytes),
+    maxStreams: count(1, 1_000_000).default(DEFAULT_XDS_LIMITS.maxStreams),
+    maxStreamsPerPeer: count(1, 1_000_000).default(DEFAULT_XDS_LIMITS.maxStreamsPerPeer),
+    maxNamesPerRequest: count(1, 10_000_000).default(DEFAULT_XDS_LIMITS.maxNamesPerRequest),
+    maxNamesPerStream: count(1, 100_000_000).default(DEFAULT_XDS_LIMITS.maxNamesPerStream),
+  })
+  .strict();
+
 export const configSchema = z
   .object({
     xds: z
@@ -35,12 +49,21 @@ export const configSchema = z
             keyFile: z.string().min(1),
             /** When set, clients must present a certificate signed by this CA (mutual TLS). */
             clientCaFile: z.string().min(1).optional(),
+            /** How often the files are checked for new material (swapped in without a restart). */
+            reloadInterval: durationMs.default(5000),
           })
           .strict()
           .optional(),
+        limits: xdsLimitsSchema.default({ ...DEFAULT_XDS_LIMITS }),
       })
       .strict()
-      .default({ address: '0.0.0.0:15051', debounce: 100, maxDelay: 1000, delta: true }),
+      .default({
+        address: '0.0.0.0:15051',
+        debounce: 100,
+        maxDelay: 1000,
+        delta: true,
+        limits: { ...DEFAULT_XDS_LIMITS },
+      }),
     admin: z
       .object({ address: hostPort.default('127.0.0.1:15052') })
       .strict()

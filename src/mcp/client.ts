@@ -155,6 +155,8 @@ function open<Req extends object, Res>(
   const t = protoTypes();
   const client = new Client(address, channelCredentials(tls), {
     'grpc.max_receive_message_length': -1,
+    // Its own connection: a stream never rides on another client's (older) TLS session.
+    'grpc.use_local_subchannel_pool': 1,
     ...(tls?.serverName !== undefined && { 'grpc.ssl_target_name_override': tls.serverName }),
   });
   const reqType = delta ? t.DeltaDiscoveryRequest : t.DiscoveryRequest;

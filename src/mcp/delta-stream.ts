@@ -1,4 +1,4 @@
-import type { ServerDuplexStream } from '@grpc/grpc-js';
+import { status, type ServerDuplexStream } from '@grpc/grpc-js';
 import type { ResourceKind } from '../model/istio.js';
 import type { PendingPush } from './push-scheduler.js';
 import { deltaResponse } from '../codec/responses.js';
@@ -6,6 +6,7 @@ import type { DeltaDiscoveryRequestMsg } from './service-def.js';
 import { newWatchCommon, StreamBase, type WatchCommon } from './stream-base.js';
 import { EMPTY_VERSION, type ClientInfo, type StreamHost } from './stream-host.js';
 import { compareStrings } from '../util/compare.js';
+import { MAX_CLIENT_VERSION_LENGTH, MAX_NAME_LENGTH } from './limits.js';
 
 type Dirty = Set<string> | 'all';
 
@@ -19,6 +20,11 @@ interface DeltaWatch extends WatchCommon {
   dirty: Dirty;
   /** Names just subscribed by name: if they do not exist, the next response says so. */
   readonly asked: Set<string>;
+}
+
+/** Names a watch holds because the client sent them (what maxNamesPerStream bounds). */
+function heldNames(w: DeltaWatch): number {
+  return w.names.size + w.known.size;
 }
 
 function addDirty(w: DeltaWatch, names: Iterable<string> | 'all'): void {
@@ -46,23 +52,39 @@ export class DeltaStream extends StreamBase<DeltaDiscoveryRequestMsg> {
     super(call, host, 'delta', onClose);
   }
 
+  /**
+   * Every step is linear in the request's size (Sets and Maps, no list
+   * searches), and the request is refused before any of it is kept when it
+   * goes over a limit (xds.limits): names per request, names per stream,
+   * name length.
+   */
   protected onRequest(req: DeltaDiscoveryRequestMsg): void {
     const typeUrl = req.typeUrl;
     if (!this.hasTypeUrl(typeUrl)) return;
-    let w = this.watches.get(typeUrl);
     const subscribe = req.resourceNamesSubscribe ?? [];
     const unsubscribe = req.resourceNamesUnsubscribe ?? [];
+    const initial = Object.entries(req.initialResourceVersions ?? {});
+    if (!this.withinLimits(subscribe, unsubscribe, initial)) return;
+    let w = this.watches.get(typeUrl);
     if (!w) {
       if (!this.canWatchMore(this.watches.size, typeUrl)) return;
+      const named = new Set<string>();
+      let wildcard = subscribe.length === 0; // no names on the first request: the legacy wildcard
+      for (const n of subscribe) {
+        if (n === '*') wildcard = true;
+        else named.add(n);
+      }
+      const known = new Map<string, string>();
+      // Our versions are short hashes; a longer one cannot match, so it is kept as ''.
+      for (const [n, v] of initial) known.set(n, v.length > MAX_CLIENT_VERSION_LENGTH ? '' : v);
       w = {
         ...newWatchCommon(typeUrl),
-        // No names on the first request is the legacy wildcard; '*' is the explicit one.
-        wildcard: subscribe.length === 0 || subscribe.includes('*'),
-        names: new Set(subscribe.filter((n) => n !== '*')),
-        known: new Map(Object.entries(req.initialResourceVersions ?? {})),
+        wildcard,
+        names: named,
+        known,
         answered: false,
         dirty: 'all',
-        asked: new Set(subscribe.filter((n) => n !== '*')),
+        asked: new Set(named),
       };
       this.watches.set(typeUrl, w);
       this.count(typeUrl, 'subscribe');
@@ -74,18 +96,24 @@ export class DeltaStream extends StreamBase<DeltaDiscoveryRequestMsg> {
         this.recordNack(w, req.errorDetail);
       } else {
         w.ackedVersion = w.sentVersion;
-        this.count(typeUrl, 'ack');
+        this.recordAck(w);
       }
     } else if (req.responseNonce) {
       this.count(typeUrl, 'stale');
     }
     // Subscription changes count whatever the nonce.
     let changed = false;
+    let unsubscribedWildcard = false;
     for (const name of unsubscribe) {
-      if (name === '*') w.wildcard = false;
-      else w.names.delete(name);
+      if (name === '*') {
+        w.wildcard = false;
+        unsubscribedWildcard = true;
+        continue;
+      }
+      w.names.delete(name);
+      w.asked.delete(name);
       // The client forgets what it unsubscribed from; forget it too so a re-subscribe sends it.
-      if (name !== '*') w.known.delete(name);
+      w.known.delete(name);
     }
     for (const name of subscribe) {
       changed = true;
@@ -98,11 +126,49 @@ export class DeltaStream extends StreamBase<DeltaDiscoveryRequestMsg> {
         addDirty(w, [name]);
       }
     }
-    if (unsubscribe.includes('*')) {
+    if (unsubscribedWildcard) {
       changed = true;
       addDirty(w, 'all');
     }
     if (changed) this.respond(w);
+  }
+
+  /** False (the stream ended with RESOURCE_EXHAUSTED or INVALID_ARGUMENT) when a request goes over a limit. */
+  private withinLimits(
+    subscribe: readonly string[],
+    unsubscribe: readonly string[],
+    initial: readonly (readonly [string, string])[],
+  ): boolean {
+    const { maxNamesPerRequest, maxNamesPerStream } = this.host.limits;
+    const inRequest = subscribe.length + unsubscribe.length + initial.length;
+    if (inRequest > maxNamesPerRequest) {
+      this.reject(
+        status.RESOURCE_EXHAUSTED,
+        'names_per_request',
+        `request carries ${inRequest} resource names; the limit is ${maxNamesPerRequest} per request (xds.limits.maxNamesPerRequest)`,
+      );
+      return false;
+    }
+    let held = subscribe.length + initial.length;
+    for (const w of this.watches.values()) held += heldNames(w);
+    if (held > maxNamesPerStream) {
+      this.reject(
+        status.RESOURCE_EXHAUSTED,
+        'names_per_stream',
+        `stream would hold ${held} resource names; the limit is ${maxNamesPerStream} per stream (xds.limits.maxNamesPerStream)`,
+      );
+      return false;
+    }
+    const tooLong = (n: string): boolean => n.length > MAX_NAME_LENGTH;
+    if (subscribe.some(tooLong) || unsubscribe.some(tooLong) || initial.some(([n]) => tooLong(n))) {
+      this.reject(
+        status.INVALID_ARGUMENT,
+        'name_too_long',
+        `a resource name is longer than ${MAX_NAME_LENGTH} characters; no served resource has such a name`,
+      );
+      return false;
+    }
+    return true;
   }
 
   onChange(kind: ResourceKind, push: PendingPush): void {
@@ -136,8 +202,8 @@ export class DeltaStream extends StreamBase<DeltaDiscoveryRequestMsg> {
     w.dirty = new Set();
     const candidates = dirty === 'all' ? new Set([...(store?.keys() ?? []), ...w.known.keys()]) : dirty;
     const resources: Buffer[] = [];
-    const removed: string[] = [];
-    for (const name of [...candidates].sort()) {
+    const removed = new Set<string>();
+    for (const name of [...candidates].sort(compareStrings)) {
       const cur = store?.get(name);
       const wanted = w.wildcard || w.names.has(name);
       if (cur && wanted) {
@@ -145,17 +211,18 @@ export class DeltaStream extends StreamBase<DeltaDiscoveryRequestMsg> {
         resources.push(store!.deltaMessage(name)!);
         w.known.set(name, cur.version);
       } else if (w.known.has(name)) {
-        removed.push(name);
+        removed.add(name);
         w.known.delete(name);
       }
     }
     // A resource asked for by name that does not exist is reported as removed, so the
-    // client need not wait for a timeout to learn it is absent.
-    for (const name of [...w.asked].sort()) {
-      if (!store?.get(name) && !removed.includes(name)) removed.push(name);
+    // client need not wait for a timeout to learn it is absent. (A Set: one lookup per
+    // name, so 60,000 unknown names cost 60,000 lookups, not 60,000 squared.)
+    for (const name of w.asked) {
+      if (!store?.get(name)) removed.add(name);
     }
     w.asked.clear();
-    if (w.answered && resources.length === 0 && removed.length === 0) {
+    if (w.answered && resources.length === 0 && removed.size === 0) {
       w.since = undefined;
       return;
     }
@@ -164,12 +231,17 @@ export class DeltaStream extends StreamBase<DeltaDiscoveryRequestMsg> {
     w.nonce = nonce;
     const version = store ? store.version() : EMPTY_VERSION;
     w.sentVersion = version;
-    this.write(deltaResponse(version, resources, w.typeUrl, nonce, removed), w.typeUrl, w.since);
+    const removedList = [...removed].sort(compareStrings);
+    this.write(deltaResponse(version, resources, w.typeUrl, nonce, removedList), w);
     w.since = undefined;
     this.log.debug(
-      { typeUrl: w.typeUrl, nonce, sent: resources.length, removed: removed.length },
+      { typeUrl: w.typeUrl, nonce, sent: resources.length, removed: removedList.length },
       'sent delta',
     );
+  }
+
+  protected watchList(): Iterable<WatchCommon> {
+    return this.watches.values();
   }
 
   info(): ClientInfo {

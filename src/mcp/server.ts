@@ -4,6 +4,8 @@ import { BridgeError, errorMessage } from '../errors.js';
 import type { StoreView } from '../store/view.js';
 import type { Telemetry } from '../telemetry/telemetry.js';
 import { DeltaStream } from './delta-stream.js';
+import { DEFAULT_XDS_LIMITS, CLIENT_LOG_INTERVAL_MS, type XdsLimits } from './limits.js';
+import { LogLimiter } from './log-limiter.js';
 import { PushScheduler } from './push-scheduler.js';
 import {
   adsServiceDefinition,
@@ -19,6 +21,16 @@ export interface AdsServerOptions {
   readonly maxDelayMs: number;
   /** Serve DeltaAggregatedResources (istiod itself only uses SotW). */
   readonly delta: boolean;
+  /** What one client can make the server hold (DEFAULT_XDS_LIMITS when left out). */
+  readonly limits?: Partial<XdsLimits> | undefined;
+}
+
+/** The IP address of a grpc-js peer string (`ipv4:1.2.3.4:5678`, `[::1]:5678`, ...), without the port. */
+export function peerAddress(peer: string): string {
+  const bare = peer.replace(/^ipv[46]:/, '');
+  const idx = bare.lastIndexOf(':');
+  const host = idx > 0 && /^\d+$/.test(bare.slice(idx + 1)) ? bare.slice(0, idx) : bare;
+  return host.replace(/^\[|\]$/g, '');
 }
 
 type AnyStream = SotwStream | DeltaStream;
@@ -28,12 +40,12 @@ type AnyStream = SotwStream | DeltaStream;
  * any number of clients, pushes coalesced by a PushScheduler.
  */
 export class AdsServer {
-  private readonly grpc = new Server({
-    'grpc.max_send_message_length': -1,
-    'grpc.max_receive_message_length': 16 * 1024 * 1024,
-    'grpc.keepalive_permit_without_calls': 1,
-  });
+  private readonly grpc: Server;
   private readonly streams = new Set<AnyStream>();
+  /** Open streams per peer IP address. */
+  private readonly perPeer = new Map<string, number>();
+  private readonly rejectLog = new LogLimiter(CLIENT_LOG_INTERVAL_MS);
+  readonly limits: XdsLimits;
   private readonly scheduler: PushScheduler;
   private readonly host: StreamHost;
   private boundPort = 0;
@@ -44,7 +56,14 @@ export class AdsServer {
     private readonly logger: Logger,
     private readonly options: AdsServerOptions,
   ) {
-    this.host = { store, telemetry, logger, writeBudget: new WriteBudget() };
+    this.limits = { ...DEFAULT_XDS_LIMITS, ...options.limits };
+    this.grpc = new Server({
+      'grpc.max_send_message_length': -1,
+      'grpc.max_receive_message_length': this.limits.maxMessageBytes,
+      'grpc.keepalive_permit_without_calls': 1,
+    });
+    this.host = { store, telemetry, logger, limits: this.limits, writeBudget: new WriteBudget() };
+    telemetry.xdsOldestUnackedSource((mode) => this.oldestUnackedSeconds(mode));
     this.scheduler = new PushScheduler(options.debounceMs, options.maxDelayMs, (batch) => {
       for (const [kind, push] of batch) for (const s of this.streams) s.onChange(kind, push);
     });
@@ -55,8 +74,10 @@ export class AdsServer {
     });
     this.grpc.addService(adsServiceDefinition(), {
       StreamAggregatedResources: (call: ServerDuplexStream<DiscoveryRequestMsg, Buffer>) => {
-        const stream: SotwStream = new SotwStream(call, this.host, () => this.untrack(stream));
-        this.track(stream);
+        const peer = this.admit(call);
+        if (peer === undefined) return;
+        const stream: SotwStream = new SotwStream(call, this.host, () => this.untrack(stream, peer));
+        this.track(stream, peer);
       },
       DeltaAggregatedResources: (call: ServerDuplexStream<DeltaDiscoveryRequestMsg, Buffer>) => {
         if (!this.options.delta) {
@@ -66,19 +87,63 @@ export class AdsServer {
           });
           return;
         }
-        const stream: DeltaStream = new DeltaStream(call, this.host, () => this.untrack(stream));
-        this.track(stream);
+        const peer = this.admit(call);
+        if (peer === undefined) return;
+        const stream: DeltaStream = new DeltaStream(call, this.host, () => this.untrack(stream, peer));
+        this.track(stream, peer);
       },
     });
   }
 
-  private track(stream: AnyStream): void {
+  /**
+   * The peer's address if a new stream fits the limits; otherwise the call is
+   * ended with RESOURCE_EXHAUSTED, counted and logged (rate-limited).
+   */
+  private admit(call: ServerDuplexStream<unknown, Buffer>): string | undefined {
+    const peer = peerAddress(call.getPeer());
+    const { maxStreams, maxStreamsPerPeer } = this.limits;
+    let reason: string | undefined;
+    let details = '';
+    if (this.streams.size >= maxStreams) {
+      reason = 'total_limit';
+      details = `the server already has ${maxStreams} streams open (xds.limits.maxStreams)`;
+    } else if ((this.perPeer.get(peer) ?? 0) >= maxStreamsPerPeer) {
+      reason = 'peer_limit';
+      details = `${peer} already has ${maxStreamsPerPeer} streams open (xds.limits.maxStreamsPerPeer)`;
+    }
+    if (reason === undefined) return peer;
+    this.telemetry.xdsStreamRejected(reason);
+    const left = this.rejectLog.take(reason);
+    if (left !== undefined) {
+      this.logger.warn({ peer, reason, suppressed: left }, `xDS stream refused: ${details}`);
+    }
+    call.emit('error', { code: status.RESOURCE_EXHAUSTED, details: `stream refused: ${details}` });
+    return undefined;
+  }
+
+  private track(stream: AnyStream, peer: string): void {
     this.streams.add(stream);
+    this.perPeer.set(peer, (this.perPeer.get(peer) ?? 0) + 1);
     this.telemetry.xdsClients(stream.mode, 1);
   }
 
-  private untrack(stream: AnyStream): void {
-    if (this.streams.delete(stream)) this.telemetry.xdsClients(stream.mode, -1);
+  private untrack(stream: AnyStream, peer: string): void {
+    if (!this.streams.delete(stream)) return;
+    const left = (this.perPeer.get(peer) ?? 1) - 1;
+    if (left > 0) this.perPeer.set(peer, left);
+    else this.perPeer.delete(peer);
+    this.telemetry.xdsClients(stream.mode, -1);
+  }
+
+  /** Seconds since the oldest response of `mode` still waiting for an ACK or NACK was sent. */
+  private oldestUnackedSeconds(mode: 'sotw' | 'delta'): number {
+    let oldest: number | undefined;
+    for (const s of this.streams) {
+      if (s.mode !== mode) continue;
+      const t = s.oldestUnackedSince();
+      if (t !== undefined && (oldest === undefined || t < oldest)) oldest = t;
+    }
+    return oldest === undefined ? 0 : (performance.now() - oldest) / 1000;
   }
 
   /** Binds `host:port` (port 0 picks a free one) and returns the port. */

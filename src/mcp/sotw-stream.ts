@@ -1,4 +1,4 @@
-import type { ServerDuplexStream } from '@grpc/grpc-js';
+import { status, type ServerDuplexStream } from '@grpc/grpc-js';
 import type { ResourceKind } from '../model/istio.js';
 import type { PendingPush } from './push-scheduler.js';
 import { sotwResponse } from '../codec/responses.js';
@@ -25,6 +25,18 @@ export class SotwStream extends StreamBase<DiscoveryRequestMsg> {
   }
 
   protected onRequest(req: DiscoveryRequestMsg): void {
+    // SotW responses always hold the whole kind, so names are never kept; a
+    // request listing more than any client needs is still refused.
+    const names = req.resourceNames?.length ?? 0;
+    const limit = this.host.limits.maxNamesPerRequest;
+    if (names > limit) {
+      this.reject(
+        status.RESOURCE_EXHAUSTED,
+        'names_per_request',
+        `request lists ${names} resource names; the limit is ${limit} per request (xds.limits.maxNamesPerRequest)`,
+      );
+      return;
+    }
     const typeUrl = req.typeUrl;
     if (!this.hasTypeUrl(typeUrl)) return;
     let w = this.watches.get(typeUrl);
@@ -46,8 +58,8 @@ export class SotwStream extends StreamBase<DiscoveryRequestMsg> {
       this.recordNack(w, req.errorDetail);
       return;
     }
-    w.ackedVersion = req.versionInfo;
-    this.count(typeUrl, 'ack');
+    w.ackedVersion = w.sentVersion;
+    this.recordAck(w);
   }
 
   onChange(kind: ResourceKind, push: PendingPush): void {
@@ -96,9 +108,13 @@ export class SotwStream extends StreamBase<DiscoveryRequestMsg> {
     const nonce = this.nextNonce();
     w.nonce = nonce;
     w.sentVersion = version;
-    this.write(sotwResponse(version, body, w.typeUrl, nonce), w.typeUrl, w.since);
+    this.write(sotwResponse(version, body, w.typeUrl, nonce), w);
     w.since = undefined;
     this.log.debug({ typeUrl: w.typeUrl, version, nonce, resources: store?.size ?? 0 }, 'sent');
+  }
+
+  protected watchList(): Iterable<WatchCommon> {
+    return this.watches.values();
   }
 
   info(): ClientInfo {

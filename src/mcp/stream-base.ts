@@ -1,4 +1,4 @@
-import type { ServerDuplexStream } from '@grpc/grpc-js';
+import type { ServerDuplexStream, status } from '@grpc/grpc-js';
 import type { Logger } from 'pino';
 import type { ResourceKind } from '../model/istio.js';
 import type { PendingPush } from './push-scheduler.js';
@@ -7,6 +7,13 @@ import type { ClientInfo, StreamHost, WatchInfo } from './stream-host.js';
 import { servedKind, typeUrlLabel } from '../codec/type-urls.js';
 import { forGrpcFrame, PartsMessage, type ResponseMessage } from '../codec/parts-message.js';
 import { directWriter, type DirectWriter } from './direct-write.js';
+import { LogLimiter, truncate } from './log-limiter.js';
+import {
+  CLIENT_LOG_INTERVAL_MS,
+  MAX_NACK_MESSAGE_LENGTH,
+  MAX_NODE_ID_LENGTH,
+  MAX_TYPE_URL_LENGTH,
+} from './limits.js';
 
 /** Per type URL bookkeeping both protocols keep. */
 export interface WatchCommon {
@@ -22,6 +29,8 @@ export interface WatchCommon {
   waiting: boolean;
   /** When the change now due happened (push latency metric). */
   since: number | undefined;
+  /** When the oldest response not yet ACKed or NACKed was sent (performance.now()). */
+  unackedSince: number | undefined;
 }
 
 export function newWatchCommon(typeUrl: string): WatchCommon {
@@ -35,6 +44,7 @@ export function newWatchCommon(typeUrl: string): WatchCommon {
     lastNack: undefined,
     waiting: false,
     since: undefined,
+    unackedSince: undefined,
   };
 }
 
@@ -54,8 +64,11 @@ export const MAX_WATCHES_PER_STREAM = 64;
  */
 export abstract class StreamBase<Req extends { node?: NodeMsg | null }> {
   readonly id = nextStreamId++;
-  protected node: NodeMsg | undefined;
+  /** The client's node id, cut to MAX_NODE_ID_LENGTH; nothing else of the node is kept. */
+  protected nodeId: string | undefined;
   protected readonly log: Logger;
+  /** Log lines caused by this client's requests, at most one per kind of event per interval. */
+  private readonly logLimit = new LogLimiter(CLIENT_LOG_INTERVAL_MS);
   private nonceCounter = 0;
   private blocked = false;
   private closed = false;
@@ -79,7 +92,8 @@ export abstract class StreamBase<Req extends { node?: NodeMsg | null }> {
     this.log = host.logger.child({ stream: this.id, mode, peer: call.getPeer() });
     this.direct = directWriter(call);
     call.on('data', (req: Req) => {
-      if (req.node?.id) this.node = req.node;
+      if (this.closed) return;
+      if (req.node?.id) this.nodeId = truncate(req.node.id, MAX_NODE_ID_LENGTH);
       try {
         this.onRequest(req);
       } catch (err) {
@@ -121,32 +135,86 @@ export abstract class StreamBase<Req extends { node?: NodeMsg | null }> {
   protected canWatchMore(watching: number, typeUrl: string): boolean {
     if (watching < MAX_WATCHES_PER_STREAM) return true;
     this.count(typeUrl, 'rejected');
-    this.log.warn(
-      { typeUrl, limit: MAX_WATCHES_PER_STREAM },
-      'too many type URLs on one stream; request ignored',
-    );
+    const left = this.logLimit.take('watches');
+    if (left !== undefined) {
+      this.log.warn(
+        { typeUrl: truncate(typeUrl, 200), limit: MAX_WATCHES_PER_STREAM, suppressed: left },
+        'too many type URLs on one stream; request ignored',
+      );
+    }
     return false;
   }
 
-  /** False (after counting and logging) for a request without a type URL. */
+  /** False (after counting and logging) for a request without a type URL or with one no server knows. */
   protected hasTypeUrl(typeUrl: string): boolean {
-    if (typeUrl) return true;
+    if (typeUrl && typeUrl.length <= MAX_TYPE_URL_LENGTH) return true;
     this.count('', 'invalid');
-    this.log.warn('request without type_url ignored');
+    const left = this.logLimit.take('bad-type-url');
+    if (left !== undefined) {
+      this.log.warn(
+        { typeUrlLength: typeUrl.length, limit: MAX_TYPE_URL_LENGTH, suppressed: left },
+        'request without type_url, or with one too long to be real, ignored',
+      );
+    }
     return false;
   }
 
-  /** A NACK: logged, counted, shown per client; nothing is re-sent for it. */
+  /**
+   * A NACK: counted, shown per client (message cut to MAX_NACK_MESSAGE_LENGTH)
+   * and logged at most once per CLIENT_LOG_INTERVAL_MS per client, with the
+   * number of NACKs left out; nothing is re-sent for it.
+   */
   protected recordNack(w: WatchCommon, detail: StatusMsg): void {
     w.nacks++;
-    w.lastNack = detail.message ?? `code ${detail.code ?? '?'}`;
+    w.unackedSince = undefined;
+    w.lastNack = truncate(detail.message ?? `code ${detail.code ?? '?'}`, MAX_NACK_MESSAGE_LENGTH);
     this.host.telemetry.xdsNack(typeUrlLabel(w.typeUrl), this.mode);
     this.count(w.typeUrl, 'nack');
+    const left = this.logLimit.take('nack');
+    if (left === undefined) return;
     this.log.warn(
-      { typeUrl: w.typeUrl, version: w.sentVersion, nodeId: this.node?.id, error: w.lastNack },
+      {
+        typeUrl: w.typeUrl,
+        version: w.sentVersion,
+        nodeId: this.nodeId,
+        error: w.lastNack,
+        nacks: w.nacks,
+        suppressed: left,
+      },
       'client rejected a response (NACK); not re-sent until the resources change',
     );
   }
+
+  /** An ACK of the response last sent for `w`. */
+  protected recordAck(w: WatchCommon): void {
+    w.unackedSince = undefined;
+    this.count(w.typeUrl, 'ack');
+  }
+
+  /**
+   * Ends the stream with `code` because the client went over a limit: counted
+   * by reason (irb_xds_streams_rejected_total) and logged once.
+   */
+  protected reject(code: status, reason: string, details: string): void {
+    if (this.closed) return;
+    this.host.telemetry.xdsStreamRejected(reason);
+    this.log.warn({ reason, nodeId: this.nodeId }, `xDS stream ended: ${details}`);
+    this.call.emit('error', { code, details });
+    this.close();
+  }
+
+  /** When the oldest response still waiting for an ACK or NACK on this stream was sent. */
+  oldestUnackedSince(): number | undefined {
+    let oldest: number | undefined;
+    for (const w of this.watchList()) {
+      if (w.unackedSince !== undefined && (oldest === undefined || w.unackedSince < oldest)) {
+        oldest = w.unackedSince;
+      }
+    }
+    return oldest;
+  }
+
+  protected abstract watchList(): Iterable<WatchCommon>;
 
   protected watchInfo(w: WatchCommon): WatchInfo {
     return {
@@ -185,11 +253,14 @@ export abstract class StreamBase<Req extends { node?: NodeMsg | null }> {
    * Hands a response to grpc-js, which copies it once into its frame (a
    * `PartsMessage` is never copied together before that).
    */
-  protected write(message: ResponseMessage, typeUrl: string, since?: number): void {
+  protected write(message: ResponseMessage, w: WatchCommon): void {
     if (this.closed) return;
     const size = message.length;
-    const latency = since === undefined ? undefined : (performance.now() - since) / 1000;
-    this.host.telemetry.xdsPush(typeUrlLabel(typeUrl), this.mode, size, latency);
+    const now = performance.now();
+    const latency = w.since === undefined ? undefined : (now - w.since) / 1000;
+    this.host.telemetry.xdsPush(typeUrlLabel(w.typeUrl), this.mode, size, latency);
+    // A newer response supersedes an unanswered one: the wait counts from the older.
+    w.unackedSince ??= now;
     if (this.writeDirect(message)) return;
     const budget = this.host.writeBudget;
     let done: (() => void) | undefined;
@@ -226,7 +297,7 @@ export abstract class StreamBase<Req extends { node?: NodeMsg | null }> {
     return {
       id: this.id,
       mode: this.mode,
-      nodeId: this.node?.id,
+      nodeId: this.nodeId,
       peer: this.call.getPeer(),
       connectedAt: this.connectedAt,
     };
@@ -241,6 +312,10 @@ export abstract class StreamBase<Req extends { node?: NodeMsg | null }> {
       /* already gone */
     }
     this.close();
+  }
+
+  protected get isClosed(): boolean {
+    return this.closed;
   }
 
   private close(): void {

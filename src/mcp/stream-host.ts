@@ -2,6 +2,7 @@ import type { Logger } from 'pino';
 import type { StoreView } from '../store/view.js';
 import type { Telemetry } from '../telemetry/telemetry.js';
 import type { WriteBudget } from './write-budget.js';
+import type { XdsLimits } from './limits.js';
 
 /** What a stream needs from the server around it. */
 export interface StreamHost {
@@ -11,6 +12,7 @@ export interface StreamHost {
   readonly logger: Logger;
   /** Shared by every stream of a server: bounds large responses not yet written. */
   readonly writeBudget?: WriteBudget;
+  readonly limits: XdsLimits;
 }
 
 /** Per type URL, what /debug/clients shows. */

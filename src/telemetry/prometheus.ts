@@ -46,6 +46,24 @@ export class PrometheusTelemetry implements Telemetry, MetricsSnapshot {
     labelNames: ['mode'] as const,
     registers: [this.registry],
   });
+  private readonly streamsRejected = new Counter({
+    name: 'irb_xds_streams_rejected_total',
+    help: 'xDS streams refused or ended for going over a limit (xds.limits), by reason',
+    labelNames: ['reason'] as const,
+    registers: [this.registry],
+  });
+  private oldestUnackedRead: ((mode: XdsMode) => number) | undefined;
+  private readonly oldestUnacked = new Gauge({
+    name: 'irb_xds_oldest_unacked_seconds',
+    help: 'Age of the oldest response sent and not yet ACKed or NACKed, across streams (0 when none)',
+    labelNames: ['mode'] as const,
+    registers: [this.registry],
+    collect: () => {
+      for (const mode of ['sotw', 'delta'] as const) {
+        this.oldestUnacked.set({ mode }, this.oldestUnackedRead?.(mode) ?? 0);
+      }
+    },
+  });
   private readonly resources = new Gauge({
     name: 'irb_resources',
     help: 'Resources served, by kind',
@@ -126,6 +144,14 @@ export class PrometheusTelemetry implements Telemetry, MetricsSnapshot {
 
   xdsClients(mode: XdsMode, delta: 1 | -1): void {
     this.clients.inc({ mode }, delta);
+  }
+
+  xdsStreamRejected(reason: string): void {
+    this.streamsRejected.inc({ reason });
+  }
+
+  xdsOldestUnackedSource(read: (mode: XdsMode) => number): void {
+    this.oldestUnackedRead = read;
   }
 
   resourceCount(kind: string, count: number): void {

@@ -18,6 +18,13 @@ export interface Telemetry {
   /** A response written; `latencySeconds` from the change that caused it, when there was one. */
   xdsPush(typeUrl: string, mode: XdsMode, bytes: number, latencySeconds: number | undefined): void;
   xdsClients(mode: XdsMode, delta: 1 | -1): void;
+  /** A stream refused or ended for going over a limit (`reason`: a fixed word, e.g. peer_limit). */
+  xdsStreamRejected(reason: string): void;
+  /**
+   * Where to read, at scrape time, the age in seconds of the oldest response
+   * sent and not yet ACKed or NACKed, per mode (0 when none is waiting).
+   */
+  xdsOldestUnackedSource(read: (mode: XdsMode) => number): void;
   resourceCount(kind: string, count: number): void;
   resourceUpdates(kind: string, op: 'upsert' | 'delete', count: number): void;
   registryAttached(r: RegistryLabels): void;
@@ -42,6 +49,8 @@ export const noTelemetry: Telemetry = {
   xdsNack: () => undefined,
   xdsPush: () => undefined,
   xdsClients: () => undefined,
+  xdsStreamRejected: () => undefined,
+  xdsOldestUnackedSource: () => undefined,
   resourceCount: () => undefined,
   resourceUpdates: () => undefined,
   registryAttached: () => undefined,

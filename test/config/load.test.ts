@@ -15,6 +15,18 @@ describe('parseConfig', () => {
     assert.equal(c.xds.debounce, 100);
     assert.equal(c.xds.maxDelay, 1000);
     assert.equal(c.registries[0]!.identity.namespace, 'file');
+    assert.deepEqual(c.xds.limits, {
+      maxMessageBytes: 4 * 1024 * 1024,
+      maxStreams: 512,
+      maxStreamsPerPeer: 64,
+      maxNamesPerRequest: 20_000,
+      maxNamesPerStream: 100_000,
+    });
+  });
+
+  test('a duration of exactly 2^31-1 ms is accepted', () => {
+    const c = parseConfig({ ...minimal, xds: { maxDelay: 2 ** 31 - 1 } }, adapterCatalog, '/');
+    assert.equal(c.xds.maxDelay, 2 ** 31 - 1);
   });
 
   const bad: [string, unknown, RegExp][] = [
@@ -32,6 +44,40 @@ describe('parseConfig', () => {
     ['duplicate names', { registries: [minimal.registries[0], minimal.registries[0]] }, /used twice/],
     ['bad duration', { ...minimal, xds: { debounce: 'soon' } }, /xds\.debounce.*duration/],
     ['no registries', { registries: [] }, /registries/],
+    // Node timers fire after 1 ms for anything above 2^31-1 ms: such durations are refused.
+    [
+      'an emptyGracePeriod longer than a timer can wait (600h)',
+      {
+        registries: [
+          { name: 'c', type: 'consul', address: 'http://127.0.0.1:8500', emptyGracePeriod: '600h' },
+        ],
+      },
+      /config key registries\[0\]\.emptyGracePeriod: "600h" is too long: the maximum is 2147483647ms/,
+    ],
+    [
+      'an xds.maxDelay above 2^31-1 ms',
+      { ...minimal, xds: { maxDelay: 2 ** 31 } },
+      /config key xds\.maxDelay: .*maximum is 2147483647ms/,
+    ],
+    [
+      'a file pollInterval of 1000h',
+      { registries: [{ ...minimal.registries[0], pollInterval: '1000h' }] },
+      /registries\[0\]\.pollInterval.*maximum/,
+    ],
+    [
+      'a consul backoff.max of 25 days',
+      {
+        registries: [
+          { name: 'c', type: 'consul', address: 'http://127.0.0.1:8500', backoff: { max: '600h' } },
+        ],
+      },
+      /registries\[0\]\.backoff\.max.*maximum/,
+    ],
+    [
+      'a zero xds.limits.maxStreams',
+      { ...minimal, xds: { limits: { maxStreams: 0 } } },
+      /xds\.limits\.maxStreams/,
+    ],
   ];
   for (const [what, doc, re] of bad) {
     test(`rejects ${what} with one line naming the key`, () => {

@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { protoTypes } from '../../src/codec/proto.js';
 import { DeltaStream } from '../../src/mcp/delta-stream.js';
+import { DEFAULT_XDS_LIMITS } from '../../src/mcp/limits.js';
 import type { DeltaDiscoveryRequestMsg, DiscoveryRequestMsg } from '../../src/mcp/service-def.js';
 import { SotwStream } from '../../src/mcp/sotw-stream.js';
 import { ResourceStore } from '../../src/store/resource-store.js';
@@ -15,7 +16,7 @@ const SE = 'networking.istio.io/v1/ServiceEntry';
 function open(store: ResourceStore): { call: FakeCall<DiscoveryRequestMsg>; stream: SotwStream } {
   const call = new FakeCall<DiscoveryRequestMsg>();
   store.markComplete();
-  const host = { store, telemetry: noTelemetry, logger: silentLogger };
+  const host = { store, telemetry: noTelemetry, logger: silentLogger, limits: DEFAULT_XDS_LIMITS };
   const stream = new SotwStream(call.asCall(), host, () => {});
   call.request({ typeUrl: SE, responseNonce: 'x', versionInfo: '', resourceNames: [] });
   return { call, stream };
@@ -50,7 +51,7 @@ describe('Delta write backpressure', () => {
     store.apply('ServiceEntry', [serviceEntry('a')], []);
     const call = new FakeCall<DeltaDiscoveryRequestMsg>();
     store.markComplete();
-    const host = { store, telemetry: noTelemetry, logger: silentLogger };
+    const host = { store, telemetry: noTelemetry, logger: silentLogger, limits: DEFAULT_XDS_LIMITS };
     const stream = new DeltaStream(call.asCall(), host, () => {});
     call.request({
       typeUrl: SE,

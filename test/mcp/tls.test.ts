@@ -1,13 +1,15 @@
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
+import { copyFileSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { BridgeError } from '../../src/errors.js';
 import type { ClientTls } from '../../src/mcp/client.js';
 import { AdsServer } from '../../src/mcp/server.js';
-import { xdsServerCredentials } from '../../src/mcp/tls.js';
+import { loadXdsTls, xdsServerCredentials } from '../../src/mcp/tls.js';
 import { ResourceStore } from '../../src/store/resource-store.js';
 import { noTelemetry } from '../../src/telemetry/telemetry.js';
-import { silentLogger } from '../support/bridge.js';
+import { eventually, silentLogger } from '../support/bridge.js';
+import { memoryLogger } from '../support/memory-logger.js';
 import { makeTestPki, type TestPki } from '../support/certs.js';
 import { freePort } from '../support/ports.js';
 import { assertRefused, requestOutcome } from '../support/tls-probe.js';
@@ -76,5 +78,76 @@ describe('xDS over TLS', () => {
       (err: unknown) =>
         err instanceof BridgeError && err.code === 'IRB_XDS_TLS' && /xds\.tls\.keyFile/.test(err.message),
     );
+  });
+
+  const tlsError = (re: RegExp) => (err: unknown) =>
+    err instanceof BridgeError && err.code === 'IRB_XDS_TLS' && re.test(err.message);
+
+  test('a clientCaFile that is not PEM is refused at start, naming the file', () => {
+    writeFileSync(join(pki.dir, 'garbage-ca.pem'), 'this is not a certificate\n');
+    assert.throws(
+      () =>
+        xdsServerCredentials(
+          { certFile: 'server.pem', keyFile: 'server.key', clientCaFile: 'garbage-ca.pem' },
+          pki.dir,
+        ),
+      tlsError(/xds\.tls\.clientCaFile \(.*garbage-ca\.pem\) holds no PEM certificate/),
+    );
+  });
+
+  test('a certFile or keyFile that is not PEM is refused at start, naming the file', () => {
+    writeFileSync(join(pki.dir, 'garbage.pem'), Buffer.from([0x30, 0x82, 0x01, 0x00, 0xff]));
+    assert.throws(
+      () => xdsServerCredentials({ certFile: 'garbage.pem', keyFile: 'server.key' }, pki.dir),
+      tlsError(/xds\.tls\.certFile .*holds no PEM certificate/),
+    );
+    assert.throws(
+      () => xdsServerCredentials({ certFile: 'server.pem', keyFile: 'garbage.pem' }, pki.dir),
+      tlsError(/xds\.tls\.keyFile .*is not a PEM private key/),
+    );
+  });
+
+  test('a key that does not belong to the certificate is refused at start', () => {
+    assert.throws(
+      () => xdsServerCredentials({ certFile: 'server.pem', keyFile: 'client.key' }, pki.dir),
+      tlsError(/xds\.tls\.keyFile .*does not belong to the certificate in xds\.tls\.certFile/),
+    );
+  });
+
+  test('new files are swapped in without a restart; a bad new file is logged and the old material kept', async () => {
+    const other = makeTestPki();
+    const dir = makeTestPki().dir; // a directory of its own, its files replaced below
+    for (const f of ['server.pem', 'server.key']) copyFileSync(join(pki.dir, f), join(dir, f));
+    const log = memoryLogger();
+    const tls = loadXdsTls({ certFile: 'server.pem', keyFile: 'server.key' }, dir, {
+      logger: log.logger,
+      pollMs: 50,
+    });
+    try {
+      const store = new ResourceStore();
+      store.markComplete();
+      const server = new AdsServer(store, noTelemetry, silentLogger, {
+        debounceMs: 0,
+        maxDelayMs: 100,
+        delta: true,
+      });
+      servers.push(server);
+      const address = `127.0.0.1:${await server.listen('127.0.0.1:0', tls.credentials)}`;
+      await answered(address, { ca: pki.ca });
+      // A bad certificate: logged, the old one stays in use.
+      writeFileSync(join(dir, 'server.pem'), 'garbage');
+      await eventually(() => (log.text().includes('cannot be used') ? true : undefined));
+      await answered(address, { ca: pki.ca });
+      // The other PKI's certificate and key: new connections are served with it.
+      copyFileSync(join(other.dir, 'server.key'), join(dir, 'server.key'));
+      copyFileSync(join(other.dir, 'server.pem'), join(dir, 'server.pem'));
+      await eventually(() => (log.text().includes('reloaded') ? true : undefined));
+      await eventually(async () =>
+        (await requestOutcome(address, SE, { ca: other.ca }, 2000)).kind === 'answered' ? true : undefined,
+      );
+      await assertRefused(address, SE, { ca: pki.ca }, /./);
+    } finally {
+      tls.stop();
+    }
   });
 });

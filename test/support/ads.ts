@@ -1,4 +1,6 @@
 import { afterEach } from 'node:test';
+import type { Logger } from 'pino';
+import type { XdsLimits } from '../../src/mcp/limits.js';
 import { AdsServer } from '../../src/mcp/server.js';
 import type { ServiceEntryResource } from '../../src/model/istio.js';
 import { ResourceStore } from '../../src/store/resource-store.js';
@@ -35,14 +37,21 @@ export interface AdsFixture {
 
 /** A real gRPC ADS server on a free loopback port, fed directly through its store. */
 export async function startAds(
-  opts: { gate?: boolean; debounceMs?: number; maxDelayMs?: number } = {},
+  opts: {
+    gate?: boolean;
+    debounceMs?: number;
+    maxDelayMs?: number;
+    limits?: Partial<XdsLimits>;
+    logger?: Logger;
+  } = {},
 ): Promise<AdsFixture> {
   const store = new ResourceStore();
   const metrics = new PrometheusTelemetry();
-  const server = new AdsServer(store, metrics, silentLogger, {
+  const server = new AdsServer(store, metrics, opts.logger ?? silentLogger, {
     debounceMs: opts.debounceMs ?? 0,
     maxDelayMs: opts.maxDelayMs ?? 1000,
     delta: true,
+    limits: opts.limits,
   });
   const port = await server.listen('127.0.0.1:0');
   if (opts.gate !== false) store.markComplete();

@@ -1,18 +1,32 @@
 /** Kit: an abortable pause; also spaces requests (a negative or zero wait returns at once). */
 
-/** Waits `ms`; resolves `false` at once if the signal aborts (never rejects). */
+/** The longest wait one Node timer can do; a longer one would fire after 1 ms. */
+const MAX_TIMER_MS = 2 ** 31 - 1;
+
+/**
+ * Waits `ms` (any length: waits longer than one timer allows are chained);
+ * resolves `false` at once if the signal aborts (never rejects).
+ */
 export function delay(ms: number, signal: AbortSignal): Promise<boolean> {
   if (signal.aborted) return Promise.resolve(false);
-  if (ms <= 0) return Promise.resolve(true);
+  if (!(ms > 0)) return Promise.resolve(true);
   return new Promise((resolve) => {
+    let timer: NodeJS.Timeout | undefined;
     const onAbort = (): void => {
       clearTimeout(timer);
       resolve(false);
     };
-    const timer = setTimeout(() => {
-      signal.removeEventListener('abort', onAbort);
-      resolve(true);
-    }, ms);
+    const wait = (left: number): void => {
+      timer = setTimeout(
+        () => {
+          if (left > MAX_TIMER_MS) return wait(left - MAX_TIMER_MS);
+          signal.removeEventListener('abort', onAbort);
+          resolve(true);
+        },
+        Math.min(left, MAX_TIMER_MS),
+      );
+    };
+    wait(ms);
     signal.addEventListener('abort', onAbort, { once: true });
   });
 }

@@ -1,5 +1,8 @@
 /** Kit: TLS settings of an HTTPS registry (caFile, certFile, keyFile, insecureSkipVerify): schema, checks, file loading. */
+import { resolve } from 'node:path';
 import { z } from 'zod';
+import { BridgeError } from '../../errors.js';
+import { keyMaterialProblem, type PemInput } from '../../util/pem.js';
 import { readConfigFile } from './config-file.js';
 import { nonEmpty, type IssueReporter } from './schema-parts.js';
 
@@ -54,11 +57,27 @@ export function checkTlsSettings(
   }
 }
 
-/** Reads the TLS files (a ConfigError if unreadable); `undefined` when no TLS setting is given. */
+/**
+ * Reads the TLS files (a ConfigError if unreadable) and checks them: PEM, and
+ * a key that belongs to the certificate (an IRB_CONFIG_TLS error naming the
+ * file otherwise). `undefined` when no TLS setting is given.
+ */
 export async function loadTls(s: TlsSettings, configDir: string): Promise<TlsMaterial | undefined> {
   if (!wantsTls(s)) return undefined;
   const ca = await readConfigFile('caFile', s.caFile, configDir);
   const cert = await readConfigFile('certFile', s.certFile, configDir);
   const key = await readConfigFile('keyFile', s.keyFile, configDir);
+  const input = (name: string, file: string | undefined, data: Buffer | undefined): PemInput | undefined =>
+    file === undefined || data === undefined
+      ? undefined
+      : { key: name, path: resolve(configDir, file), data };
+  const problem = keyMaterialProblem({
+    ca: input('caFile', s.caFile, ca),
+    cert: input('certFile', s.certFile, cert),
+    key: input('keyFile', s.keyFile, key),
+  });
+  if (problem !== undefined) {
+    throw new BridgeError('IRB_CONFIG_TLS', `registry TLS settings: ${problem}; the files must be PEM`);
+  }
   return { ca, cert, key, rejectUnauthorized: !s.insecureSkipVerify };
 }

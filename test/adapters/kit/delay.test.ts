@@ -1,4 +1,4 @@
-import { describe, test } from 'node:test';
+import { describe, mock, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { delay, spaceFrom } from '../../../src/adapters/kit/delay.js';
 
@@ -17,6 +17,24 @@ describe('kit: abortable delay', () => {
     assert.equal(await p, false);
     const ms = Date.now() - started;
     assert.ok(ms < 10_000, `resolved after ${ms} ms; the delay is 60 s`);
+  });
+
+  test('a delay longer than one Node timer can wait (2^31-1 ms) waits the whole time, not 1 ms', async () => {
+    mock.timers.enable({ apis: ['setTimeout'] });
+    try {
+      let done = false;
+      const p = delay(2 ** 31 + 1000, new AbortController().signal).then((v) => (done = v));
+      mock.timers.tick(1000);
+      await Promise.resolve();
+      assert.equal(done, false, 'must not fire early');
+      mock.timers.tick(2 ** 31 - 1 - 1000);
+      await Promise.resolve();
+      assert.equal(done, false, 'one timer length is not the whole wait');
+      mock.timers.tick(1001);
+      assert.equal(await p, true);
+    } finally {
+      mock.timers.reset();
+    }
   });
 
   test('an already aborted signal gives false, a zero or negative wait true', async () => {
