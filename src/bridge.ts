@@ -40,6 +40,7 @@ export class Bridge {
       metrics: this.metrics,
       registries: () => this.pipeline.status(),
       conflicts: () => this.pipeline.conflicts(),
+      hostConflicts: () => this.pipeline.hostConflicts(),
       clients: () => this.ads.clients(),
       logger: logger.child({ component: 'admin' }),
     });
@@ -52,7 +53,7 @@ export class Bridge {
     const started = this.config.registries.map((reg) => ({
       reg,
       adapter: reg.definition.create(reg.identity, reg.settings, { configDir: this.config.configDir }),
-      sink: this.pipeline.attach(reg.identity),
+      sink: this.pipeline.attach(reg.identity, reg.massDeletion),
     }));
     this.pipeline.seal();
     for (const { reg, adapter, sink } of started) {
@@ -90,6 +91,7 @@ export class Bridge {
   }
 
   async stop(): Promise<void> {
+    this.pipeline.stop();
     await this.ads.close();
     await this.admin.close();
     for (const a of this.adapters.splice(0).reverse()) {
