@@ -16,12 +16,11 @@ function setup(probe: (signal: AbortSignal) => Promise<void>, staleAfterMs = 400
 describe('liveness probe (kit)', () => {
   test('a registry that stops answering (a probe that never settles, ignoring its signal) is stale within staleAfter', async () => {
     let frozen = false;
-    let frozeAt = 0;
     const l = setup(() => (frozen ? new Promise<void>(() => undefined) : Promise.resolve()));
     await new Promise((r) => setTimeout(r, 300));
     assert.equal(l.sink.isStale, false);
     frozen = true;
-    frozeAt = Date.now();
+    const frozeAt = Date.now();
     await l.sink.waitFor('stale', () => l.sink.isStale, 2000);
     const detected = Date.now() - frozeAt;
     assert.ok(detected <= 400 + 300, `detected after ${detected} ms (bound 400 ms)`);
