@@ -32,13 +32,14 @@ export const LIVENESS_SOURCE = 'liveness';
 export async function runLiveness(o: LivenessOptions): Promise<void> {
   if (o.staleAfterMs <= 0) return;
   const half = Math.max(1, Math.floor(o.staleAfterMs / 2));
-  while (!o.signal.aborted) {
-    const started = Date.now();
+  // The adapter's own first requests prove the registry alive at start.
+  let started = Date.now();
+  while (await delay(half - (Date.now() - started), o.signal)) {
+    started = Date.now();
     const ok = await probeOnce(o, half);
     if (o.signal.aborted) return;
     if (ok === true) o.tracker.ok(LIVENESS_SOURCE);
     else o.tracker.fail(LIVENESS_SOURCE, ok);
-    if (!(await delay(half - (Date.now() - started), o.signal))) return;
   }
 }
 
