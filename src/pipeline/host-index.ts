@@ -40,10 +40,11 @@ export class HostIndex {
     if (regs.size === 0) this.byHost.delete(host);
   }
 
-  /** Every conflicted host with its registries (sorted), for /debug. */
-  list(): { host: string; registries: string[] }[] {
+  /** Conflicted hosts with their registries (sorted), at most `limit` of them, for /debug. */
+  list(limit = 500): { host: string; registries: string[] }[] {
     const out: { host: string; registries: string[] }[] = [];
     for (const [host, regs] of this.byHost) {
+      if (out.length >= limit) break;
       if (regs.size > 1) out.push({ host, registries: [...regs.keys()].sort() });
     }
     return out.sort((a, b) => (a.host < b.host ? -1 : a.host > b.host ? 1 : 0));

@@ -38,7 +38,7 @@ describeWithConsul('consul faults (real agent): freeze, kill, restart empty', (b
     consul.freeze();
     const detected = await fb.waitStale(true, STALE_AFTER_MS + 3_000);
     t.diagnostic(`consul frozen: stale after ${detected} ms (bound ${STALE_AFTER_MS} ms)`);
-    assert.ok(detected <= STALE_AFTER_MS + 500, `stale after ${detected} ms`);
+    assert.ok(detected <= STALE_AFTER_MS + 1_000, `stale after ${detected} ms`);
     assert.equal(await fb.metric('irb_registry_stale'), 1);
     await sleep(STALE_AFTER_MS * 2);
     consul.thaw();

@@ -39,7 +39,7 @@ describeWithEureka('eureka faults (real server): freeze, kill and restart empty,
     server.freeze();
     const detected = await fb.waitStale(true, STALE_AFTER_MS + 3_000);
     t.diagnostic(`eureka frozen: stale after ${detected} ms (bound ${STALE_AFTER_MS} ms)`);
-    assert.ok(detected <= STALE_AFTER_MS + 500, `stale after ${detected} ms`);
+    assert.ok(detected <= STALE_AFTER_MS + 1_000, `stale after ${detected} ms`);
     await sleep(STALE_AFTER_MS * 2);
     server.thaw();
     const recovered = await fb.waitStale(false, 20_000);

@@ -58,7 +58,7 @@ describeWithZooKeeper('zookeeper faults (real server): freeze, kill and restart,
     zk.freeze();
     const detected = await fb.waitStale(true, STALE_AFTER_MS + 3_000);
     t.diagnostic(`zookeeper frozen: stale after ${detected} ms (bound ${STALE_AFTER_MS} ms)`);
-    assert.ok(detected <= STALE_AFTER_MS + 500, `stale after ${detected} ms`);
+    assert.ok(detected <= STALE_AFTER_MS + 1_000, `stale after ${detected} ms`);
     await sleep(5_000); // past the 4 s session timeout
     zk.thaw();
     const recovered = await fb.waitStale(false, 20_000);
