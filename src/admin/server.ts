@@ -17,6 +17,7 @@ export interface AdminSources {
   readonly metrics: MetricsSnapshot;
   registries(): readonly RegistryStatus[];
   conflicts(): readonly { key: string; owners: readonly string[] }[];
+  hostConflicts(): readonly { host: string; registries: readonly string[] }[];
   clients(): readonly ClientInfo[];
   readonly logger: Logger;
 }
@@ -122,6 +123,7 @@ export class AdminServer {
         return json(res, {
           registries: this.deps.registries(),
           conflicts: this.deps.conflicts(),
+          hostConflicts: this.deps.hostConflicts(),
         });
       default:
         return text(

@@ -1,6 +1,8 @@
 import { adapterCatalog } from '../adapters/catalog/catalog.js';
 import { Bridge } from '../bridge.js';
 import { loadConfigFile } from '../config/load.js';
+import { errorMessage } from '../errors.js';
+import type { Logger } from 'pino';
 import type { LogFormat } from '../log.js';
 import { exitWhenWritten } from './exit.js';
 import { cliLogger } from './log-format.js';
@@ -38,5 +40,48 @@ export async function serve(opts: ServeOptions): Promise<void> {
   };
   process.on('SIGTERM', () => shutdown('SIGTERM'));
   process.on('SIGINT', () => shutdown('SIGINT'));
+  // Reloads run one after another; a SIGHUP during one queues the next.
+  let reloading: Promise<void> = Promise.resolve();
+  process.on('SIGHUP', () => {
+    if (stopping) return;
+    reloading = reloading.then(() => reload(opts.config, bridge, logger));
+  });
   await bridge.serve();
+}
+
+/**
+ * SIGHUP: reads the config file again and applies it (Bridge.reload). A file
+ * that does not load or validate, or that an adapter refuses, changes
+ * nothing: the running configuration stays and the error is logged.
+ */
+async function reload(path: string, bridge: Bridge, logger: Logger): Promise<void> {
+  logger.info({ config: path }, 'SIGHUP: reloading the configuration');
+  try {
+    const next = loadConfigFile(path, adapterCatalog);
+    const summary = await bridge.reload(next);
+    if (summary.needRestart.length > 0) {
+      logger.warn(
+        { keys: summary.needRestart },
+        'config reload: these keys changed but take effect only after a restart; their running values are kept',
+      );
+    }
+    const changed = summary.added.length + summary.removed.length + summary.changed.length > 0;
+    bridge.metrics.configReload(changed ? 'applied' : 'unchanged');
+    logger.info(
+      {
+        added: summary.added,
+        removed: summary.removed,
+        changed: summary.changed,
+        unchanged: summary.unchanged,
+        failed: summary.failed,
+      },
+      'config reload applied',
+    );
+  } catch (err) {
+    bridge.metrics.configReload('rejected');
+    logger.error(
+      { err: errorMessage(err), code: (err as { code?: string }).code },
+      `config reload rejected: ${errorMessage(err)}; the running configuration is kept (fix the file and send SIGHUP again)`,
+    );
+  }
 }

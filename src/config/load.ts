@@ -4,12 +4,15 @@ import { parse as parseYaml } from 'yaml';
 import type { z } from 'zod';
 import type { AdapterDefinition, RegistryIdentity } from '../adapters/definition.js';
 import { BridgeError, ConfigError, errorMessage } from '../errors.js';
+import { DEFAULT_MASS_DELETION, type MassDeletionSettings } from '../pipeline/deletion-guard.js';
 import { applyEnvOverrides } from './env-overrides.js';
 import { collectKeys } from './schema-keys.js';
 import { configSchema, type RawConfig } from './schema.js';
 
 export interface ResolvedRegistry {
   readonly identity: RegistryIdentity;
+  /** The top-level `massDeletion` with this registry's own keys over it. */
+  readonly massDeletion: MassDeletionSettings;
   readonly settings: unknown;
   readonly definition: AdapterDefinition<unknown>;
 }
@@ -70,9 +73,18 @@ export function parseConfig(
       );
     }
     names.add(entry.name);
-    const { name, type, namespace, ...rest } = entry;
+    const { name, type, namespace, massDeletion, ...rest } = entry;
     const settings = check(definition.settingsSchema, rest, `registries[${i}].`);
-    return { identity: { name, type, namespace: namespace ?? defaultNamespace(type) }, settings, definition };
+    return {
+      identity: { name, type, namespace: namespace ?? defaultNamespace(type) },
+      massDeletion: {
+        ...DEFAULT_MASS_DELETION,
+        ...defined(raw.massDeletion),
+        ...defined(massDeletion ?? {}),
+      },
+      settings,
+      definition,
+    };
   });
   return {
     xds: raw.xds,
@@ -83,6 +95,11 @@ export function parseConfig(
     configDir,
     envOverrides,
   };
+}
+
+/** Drops keys whose value is undefined, so they do not override defaults in a spread. */
+function defined<T extends object>(o: T): Partial<T> {
+  return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as Partial<T>;
 }
 
 function defaultNamespace(type: string): string {

@@ -13,12 +13,22 @@ const dns1123Label = z
   .string()
   .regex(/^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/, 'must be a DNS-1123 label (lower case, digits, "-")');
 
+/** The mass-deletion guard's keys (docs/mass-deletion.md); unset keys take the defaults. */
+export const massDeletionSchema = z
+  .object({
+    holdFor: durationMs.optional(),
+    fraction: z.number().min(0).max(1).optional(),
+    minServices: z.number().int().min(1).optional(),
+  })
+  .strict();
+
 /** Keys every registry entry has; type-specific keys are validated by the adapter's own schema. */
 export const registryCommonSchema = z
   .object({
     name: dns1123Label,
     type: z.string().min(1),
     namespace: dns1123Label.optional(),
+    massDeletion: massDeletionSchema.optional(),
   })
   .loose();
 
@@ -78,6 +88,7 @@ export const configSchema = z
       })
       .strict()
       .default({ level: 'info' }),
+    massDeletion: massDeletionSchema.default({}),
     registries: z.array(registryCommonSchema).min(1, 'list at least one registry'),
   })
   .strict();

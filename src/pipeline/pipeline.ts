@@ -11,8 +11,16 @@ import type { ResourceStore } from '../store/resource-store.js';
 import type { RegistryLabels, Telemetry } from '../telemetry/telemetry.js';
 import { registryStatus, type RegistryStatus } from './status.js';
 import { Claims } from './claims.js';
+import { HostIndex } from './host-index.js';
 import { RegistryState, type ServiceState } from './registry-state.js';
+import { DeletionGuard, isLive, type MassDeletionSettings } from './deletion-guard.js';
+
+const GUARD_OFF: MassDeletionSettings = { holdFor: 0, fraction: 1, minServices: 1 };
 import { compareStrings } from '../util/compare.js';
+
+const hostsOf = (resources: readonly IstioResource[]): string[] => [
+  ...new Set(resources.flatMap((r) => (r.kind === 'ServiceEntry' ? r.spec.hosts : []))),
+];
 
 const storeKey = (r: IstioResource): string => `${r.kind}|${resourceKey(r)}`;
 
@@ -25,7 +33,9 @@ export class Pipeline {
   private readonly registries = new Map<string, RegistryState>();
   private readonly owners = new Map<string, { registry: RegistryState; service: ServiceState }>();
   private readonly claims = new Claims();
+  private readonly hosts = new HostIndex();
   private sealed = false;
+  private nextOrder = 0;
 
   constructor(
     private readonly store: ResourceStore,
@@ -34,23 +44,102 @@ export class Pipeline {
     private readonly logger: Logger,
   ) {}
 
-  /** Registers a registry and returns the sink its adapter writes to. */
-  attach(identity: RegistryIdentity): RegistrySink {
-    const state = new RegistryState(identity, this.registries.size);
-    this.registries.set(identity.name, state);
+  /**
+   * Registers a registry and returns the sink its adapter writes to.
+   * `guard` is its mass-deletion guard (off when not given).
+   */
+  attach(identity: RegistryIdentity, guard: MassDeletionSettings = GUARD_OFF): RegistrySink {
+    if (this.registries.has(identity.name)) throw new Error(`registry ${identity.name} is attached twice`);
+    const state = new RegistryState(identity, this.nextOrder++);
     const labels: RegistryLabels = { registry: identity.name, type: identity.type };
-    this.telemetry.registryAttached(labels);
     const log = this.logger.child({ registry: identity.name, type: identity.type });
+    state.guard = this.makeGuard(state, guard, labels, log);
+    this.registries.set(identity.name, state);
+    this.telemetry.registryAttached(labels);
+    return this.sinkFor(state, labels, log, undefined);
+  }
+
+  /**
+   * Gives a registry a new adapter (a reload changed its settings) without
+   * dropping what it serves: the services the old adapter sent stay until the
+   * new sink reports `synced()`; then those it did not re-send are removed.
+   * Calls through the old sink are ignored from now on.
+   */
+  reattach(name: string, guard: MassDeletionSettings = GUARD_OFF): RegistrySink {
+    const state = this.registries.get(name);
+    if (!state) throw new Error(`registry ${name} is not attached`);
+    state.generation++;
+    state.guard.stop();
+    const labels: RegistryLabels = { registry: state.identity.name, type: state.identity.type };
+    const log = this.logger.child({ registry: state.identity.name, type: state.identity.type });
+    state.guard = this.makeGuard(state, guard, labels, log);
+    this.updateStale(state, labels, log);
+    return this.sinkFor(state, labels, log, new Set(state.services.keys()));
+  }
+
+  /** Removes a registry and everything it serves (a reload removed it), bypassing the guard. */
+  detach(name: string): void {
+    const state = this.registries.get(name);
+    if (!state) return;
+    state.generation++;
+    state.guard.stop();
+    const log = this.logger.child({ registry: name, type: state.identity.type });
+    this.guard(log, () => this.applyNow(state, [], [...state.services.keys()]));
+    this.registries.delete(name);
+    this.telemetry.registryDetached({ registry: name, type: state.identity.type });
+    this.checkAllSynced();
+  }
+
+  /** Stops the guards' timers (held changes are not applied). */
+  stop(): void {
+    for (const r of this.registries.values()) r.guard.stop();
+  }
+
+  /** Names of the attached registries, in config order. */
+  registryNames(): string[] {
+    return [...this.registries.keys()];
+  }
+
+  private sinkFor(
+    state: RegistryState,
+    labels: RegistryLabels,
+    log: Logger,
+    unseen: Set<string> | undefined,
+  ): RegistrySink {
+    const generation = state.generation;
+    const current = (): boolean => state.generation === generation;
+    const seen = (ids: Iterable<string>): void => {
+      if (unseen) for (const id of ids) unseen.delete(id);
+    };
     return {
-      upsert: (service) => this.guard(log, () => this.applyServices(state, [service], [])),
-      remove: (id) => this.guard(log, () => this.applyServices(state, [], [id])),
-      replaceAll: (services) =>
+      upsert: (service) => {
+        if (!current()) return;
+        seen([service.id]);
+        this.guard(log, () => this.applyServices(state, [service], []));
+      },
+      remove: (id) => {
+        if (!current()) return;
+        seen([id]);
+        this.guard(log, () => this.applyServices(state, [], [id]));
+      },
+      replaceAll: (services) => {
+        if (!current()) return;
+        if (unseen) unseen.clear();
         this.guard(log, () => {
           const keep = new Set(services.map((s) => s.id));
           const gone = [...state.services.keys()].filter((id) => !keep.has(id));
           this.applyServices(state, services, gone);
-        }),
+        });
+      },
       synced: () => {
+        if (!current()) return;
+        if (unseen && unseen.size > 0) {
+          // A reloaded adapter no longer lists these: the config changed, so no guard.
+          const gone = [...unseen];
+          unseen.clear();
+          log.info({ services: gone.length }, 'reloaded registry no longer lists these services; removing');
+          this.guard(log, () => this.applyNow(state, [], gone));
+        }
         if (state.synced) return;
         state.synced = true;
         state.syncedAt = Date.now();
@@ -59,24 +148,62 @@ export class Pipeline {
         this.checkAllSynced();
       },
       setStale: (stale, err) => {
+        if (!current()) return;
         if (err) {
           state.lastError = errorMessage(err);
           state.lastErrorCode = (err as { code?: string }).code;
           this.telemetry.registryError(labels);
         }
-        if (stale === state.stale) return;
-        state.stale = stale;
-        state.staleSince = stale ? Date.now() : undefined;
-        this.telemetry.registryStale(labels, state.staleSince);
+        if (stale === state.adapterStale) return;
+        state.adapterStale = stale;
         if (stale) log.warn({ err: state.lastError }, 'registry unreachable; serving its last known state');
         else log.info('registry reachable again');
+        this.updateStale(state, labels, log);
       },
       reportBadInput: (what, detail) => {
+        if (!current()) return;
         state.badInput++;
         this.telemetry.registryBadInput(labels);
         log.warn({ what, detail }, 'skipped bad registry input');
       },
     };
+  }
+
+  private makeGuard(
+    state: RegistryState,
+    settings: MassDeletionSettings,
+    labels: RegistryLabels,
+    log: Logger,
+  ): DeletionGuard {
+    return new DeletionGuard(settings, {
+      apply: (upserts, removes) => this.guard(log, () => this.applyNow(state, upserts, removes)),
+      changed: (held) => {
+        this.telemetry.registryDeletionsHeld(labels, held);
+        this.updateStale(state, labels, log);
+      },
+      holdStarted: (lost, total) => {
+        state.holds++;
+        this.telemetry.registryMassDeletionHold(labels);
+        log.warn(
+          { lost, total, holdForMs: settings.holdFor },
+          'registry lost most of its services at once; holding the deletions (registry marked stale)',
+        );
+      },
+      holdEnded: (outcome, count) => {
+        if (outcome === 'applied')
+          log.warn({ services: count }, 'loss persisted; applying the held deletions');
+        else log.info('services came back; mass-deletion hold released');
+      },
+    });
+  }
+
+  /** Publishes the registry's stale state (unreachable or holding deletions) when it changed. */
+  private updateStale(state: RegistryState, labels: RegistryLabels, log: Logger): void {
+    const stale = state.stale;
+    if (stale === (state.staleSince !== undefined)) return;
+    state.staleSince = stale ? Date.now() : undefined;
+    this.telemetry.registryStale(labels, state.staleSince);
+    if (!stale) log.info('registry state is current again');
   }
 
   /**
@@ -98,6 +225,11 @@ export class Pipeline {
   /** A copy of every registry's state, in config order. */
   status(): RegistryStatus[] {
     return [...this.registries.values()].map(registryStatus);
+  }
+
+  /** Hosts produced by more than one registry, with those registries. */
+  hostConflicts(): { host: string; registries: string[] }[] {
+    return this.hosts.list();
   }
 
   /** Conflicts: store keys claimed by more than one service, with the owners in winning order. */
@@ -131,7 +263,17 @@ export class Pipeline {
     this.store.markComplete();
   }
 
+  /** A change from an adapter: through the registry's mass-deletion guard. */
   private applyServices(
+    state: RegistryState,
+    upserts: readonly RegistryService[],
+    removes: readonly string[],
+  ): void {
+    const now = state.guard.filter(upserts, removes, (id) => state.services.get(id), state.services.size);
+    this.applyNow(state, now.upserts, now.removes);
+  }
+
+  private applyNow(
     state: RegistryState,
     upserts: readonly RegistryService[],
     removes: readonly string[],
@@ -173,20 +315,25 @@ export class Pipeline {
           warnings: [],
           conflicts: new Map(),
           instances: 0,
+          live: false,
+          hosts: [],
         };
         state.services.set(service.id, svc);
         this.owners.set(ownerId, { registry: state, service: svc });
       }
       svc.input = input;
       svc.instances = service.instances.length;
+      svc.live = isLive(service);
       this.recordWarnings(state, svc, result.warnings);
       const next = new Map(result.resources.map((r) => [storeKey(r), r]));
       this.replaceClaims(svc, next, affected);
+      this.replaceHosts(state, svc, hostsOf(result.resources));
     }
     for (const id of removes) {
       const svc = state.services.get(id);
       if (!svc) continue;
       this.replaceClaims(svc, new Map(), affected);
+      this.replaceHosts(state, svc, []);
       state.services.delete(id);
       this.owners.delete(svc.ownerId);
     }
@@ -196,6 +343,22 @@ export class Pipeline {
       state.services.size,
     );
     this.reconcile(affected);
+  }
+
+  private replaceHosts(state: RegistryState, svc: ServiceState, next: string[]): void {
+    const registry = state.identity.name;
+    for (const h of svc.hosts) this.hosts.remove(h, registry);
+    for (const h of next) {
+      const registries = this.hosts.add(h, registry);
+      if (registries) {
+        this.logger.warn(
+          { host: h, registries },
+          'host conflict: more than one registry produces this host; see docs/mapping.md#host-conflicts',
+        );
+      }
+    }
+    svc.hosts = next;
+    this.telemetry.hostConflicts(this.hosts.conflicts);
   }
 
   private replaceClaims(svc: ServiceState, next: Map<string, IstioResource>, affected: Set<string>): void {

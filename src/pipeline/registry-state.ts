@@ -1,6 +1,7 @@
 import type { RegistryIdentity } from '../adapters/definition.js';
 import { warning, type ConvertWarning } from '../convert/warnings.js';
 import type { IstioResource } from '../model/istio.js';
+import type { DeletionGuard } from './deletion-guard.js';
 
 export interface ServiceState {
   readonly ownerId: string;
@@ -15,6 +16,10 @@ export interface ServiceState {
   /** store key -> owner id whose resource is served instead of this service's. */
   conflicts: Map<string, string>;
   instances: number;
+  /** Hosts of its ServiceEntries. */
+  hosts: string[];
+  /** It has at least one healthy instance (what the mass-deletion guard protects). */
+  live: boolean;
 }
 
 /** Conversion warnings plus one NAME_CONFLICT per resource this service loses to another. */
@@ -35,18 +40,30 @@ export function serviceWarnings(svc: ServiceState): ConvertWarning[] {
 export class RegistryState {
   readonly services = new Map<string, ServiceState>();
   synced = false;
-  stale = false;
+  /** The adapter reports the registry unreachable. */
+  adapterStale = false;
   staleSince: number | undefined;
   lastError: string | undefined;
   lastErrorCode: string | undefined;
   lastChangeAt: number | undefined;
   syncedAt: number | undefined;
   badInput = 0;
+  /** Mass-deletion holds started so far. */
+  holds = 0;
+  /** Bumped when an adapter is replaced (reload): calls from an older sink are ignored. */
+  generation = 0;
+  /** Set by the pipeline right after construction. */
+  guard!: DeletionGuard;
 
   constructor(
     readonly identity: RegistryIdentity,
     readonly order: number,
   ) {}
+
+  /** Stale: unreachable, or deletions held by the mass-deletion guard. */
+  get stale(): boolean {
+    return this.adapterStale || this.guard.holding;
+  }
 
   ownerId(serviceId: string): string {
     return `${String(this.order).padStart(4, '0')}/${this.identity.name}/${serviceId}`;

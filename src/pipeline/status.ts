@@ -15,6 +15,10 @@ export interface RegistryStatus {
   readonly lastError: string | undefined;
   readonly lastErrorCode: string | undefined;
   readonly badInput: number;
+  /** Deletions held back by the mass-deletion guard, and since when (docs/mass-deletion.md). */
+  readonly deletionsHeld: number;
+  readonly holdingSince: string | undefined;
+  readonly massDeletionHolds: number;
   readonly warnings: readonly { readonly service: string; readonly warnings: readonly ConvertWarning[] }[];
 }
 
@@ -45,6 +49,9 @@ export function registryStatus(r: RegistryState): RegistryStatus {
     lastError: r.lastError,
     lastErrorCode: r.lastErrorCode,
     badInput: r.badInput,
+    deletionsHeld: r.guard.held,
+    holdingSince: iso(r.guard.holdingSince),
+    massDeletionHolds: r.holds,
     warnings: warned,
   };
 }

@@ -1,4 +1,4 @@
-import { Counter, Gauge, Histogram, Registry } from 'prom-client';
+import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
 import type { MetricsSnapshot, RegistryLabels, Telemetry, XdsMode } from './telemetry.js';
 
 /**
@@ -113,12 +113,41 @@ export class PrometheusTelemetry implements Telemetry, MetricsSnapshot {
     labelNames: ['registry', 'code'] as const,
     registers: [this.registry],
   });
+  private readonly deletionsHeld = new Gauge({
+    name: 'irb_registry_deletions_held',
+    help: 'Service deletions the mass-deletion guard holds back (docs/mass-deletion.md)',
+    labelNames: ['registry', 'type'] as const,
+    registers: [this.registry],
+  });
+  private readonly massDeletionHolds = new Counter({
+    name: 'irb_registry_mass_deletion_holds_total',
+    help: 'Times a registry lost most of its services at once and the deletions were held',
+    labelNames: ['registry', 'type'] as const,
+    registers: [this.registry],
+  });
+  private readonly hostConflictGauge = new Gauge({
+    name: 'irb_host_conflicts',
+    help: 'Hosts produced by services of more than one registry (see /debug/conflicts)',
+    registers: [this.registry],
+  });
+  private readonly configReloads = new Counter({
+    name: 'irb_config_reloads_total',
+    help: 'Configuration reloads (SIGHUP), by outcome (applied, rejected, unchanged)',
+    labelNames: ['outcome'] as const,
+    registers: [this.registry],
+  });
   private readonly resourceUpdateCount = new Counter({
     name: 'irb_resource_updates_total',
     help: 'Resources whose version changed or that were added/removed',
     labelNames: ['kind', 'op'] as const,
     registers: [this.registry],
   });
+
+  constructor() {
+    // Process and Node.js gauges (resident memory, heap, event-loop lag, ...).
+    collectDefaultMetrics({ register: this.registry });
+    this.hostConflictGauge.set(0);
+  }
 
   get contentType(): string {
     return this.registry.contentType;
@@ -165,6 +194,7 @@ export class PrometheusTelemetry implements Telemetry, MetricsSnapshot {
   registryAttached(r: RegistryLabels): void {
     this.registrySyncedGauge.set(labels(r), 0);
     this.registryStaleGauge.set(labels(r), 0);
+    this.deletionsHeld.set(labels(r), 0);
     this.staleSince.set(`${r.registry}\0${r.type}`, { labels: r, since: undefined });
   }
 
@@ -187,6 +217,35 @@ export class PrometheusTelemetry implements Telemetry, MetricsSnapshot {
 
   registryBadInput(r: RegistryLabels): void {
     this.badInput.inc(labels(r));
+  }
+
+  registryDetached(r: RegistryLabels): void {
+    this.staleSince.delete(`${r.registry}\0${r.type}`);
+    for (const g of [
+      this.registrySyncedGauge,
+      this.registryStaleGauge,
+      this.registryStaleSeconds,
+      this.registryServiceCount,
+      this.deletionsHeld,
+    ]) {
+      g.remove(labels(r));
+    }
+  }
+
+  registryDeletionsHeld(r: RegistryLabels, count: number): void {
+    this.deletionsHeld.set(labels(r), count);
+  }
+
+  registryMassDeletionHold(r: RegistryLabels): void {
+    this.massDeletionHolds.inc(labels(r));
+  }
+
+  hostConflicts(count: number): void {
+    this.hostConflictGauge.set(count);
+  }
+
+  configReload(outcome: 'applied' | 'rejected' | 'unchanged'): void {
+    this.configReloads.inc({ outcome });
   }
 
   convertWarning(registry: string, code: string): void {

@@ -34,6 +34,16 @@ export interface Telemetry {
   registryError(r: RegistryLabels): void;
   registryServices(r: RegistryLabels, count: number): void;
   registryBadInput(r: RegistryLabels): void;
+  /** The registry was removed (a reload): its series go. */
+  registryDetached(r: RegistryLabels): void;
+  /** Deletions the mass-deletion guard holds back now. */
+  registryDeletionsHeld(r: RegistryLabels, count: number): void;
+  /** The mass-deletion guard began a hold. */
+  registryMassDeletionHold(r: RegistryLabels): void;
+  /** Hosts served by more than one registry. */
+  hostConflicts(count: number): void;
+  /** A configuration reload (SIGHUP) finished with this outcome. */
+  configReload(outcome: 'applied' | 'rejected' | 'unchanged'): void;
   convertWarning(registry: string, code: string): void;
 }
 
@@ -59,5 +69,10 @@ export const noTelemetry: Telemetry = {
   registryError: () => undefined,
   registryServices: () => undefined,
   registryBadInput: () => undefined,
+  registryDetached: () => undefined,
+  registryDeletionsHeld: () => undefined,
+  registryMassDeletionHold: () => undefined,
+  hostConflicts: () => undefined,
+  configReload: () => undefined,
   convertWarning: () => undefined,
 };

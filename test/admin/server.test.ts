@@ -36,6 +36,7 @@ describe('admin server request targets', () => {
     metrics: new PrometheusTelemetry(),
     registries: () => [],
     conflicts: () => [],
+    hostConflicts: () => [],
     clients: () => [],
     logger: log.logger,
   });

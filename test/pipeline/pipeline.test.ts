@@ -102,4 +102,27 @@ describe('Pipeline', () => {
     assert.doesNotThrow(() => sink.upsert(bad));
     assert.deepEqual(store.kind('ServiceEntry').keys(), ['ns/a']);
   });
+
+  test('a host produced by two registries is counted in irb_host_conflicts and listed, and no longer once one goes', async () => {
+    const { pipeline, metrics, store } = setup();
+    const consul = pipeline.attach({ name: 'consul', type: 'consul', namespace: 'consul' });
+    const eureka = pipeline.attach({ name: 'eureka', type: 'eureka', namespace: 'eureka' });
+    consul.upsert({ ...svc('pay', '10.0.0.1'), host: 'pay.example.com' });
+    eureka.upsert({ ...svc('pay', '10.0.0.2'), host: 'pay.example.com' });
+    eureka.upsert({ ...svc('other', '10.0.0.3'), host: 'other.example.com' });
+    assert.equal(await metricValue(metrics, 'irb_host_conflicts'), 1);
+    assert.deepEqual(pipeline.hostConflicts(), [
+      { host: 'pay.example.com', registries: ['consul', 'eureka'] },
+    ]);
+    assert.equal(store.kind('ServiceEntry').size, 3, 'both are served: their names differ');
+    eureka.remove('pay');
+    assert.equal(await metricValue(metrics, 'irb_host_conflicts'), 0);
+    assert.deepEqual(pipeline.hostConflicts(), []);
+  });
+
+  test('/metrics carries the process and Node.js default metrics', async () => {
+    const text = await new PrometheusTelemetry().render();
+    assert.match(text, /^process_resident_memory_bytes \d+/m);
+    assert.match(text, /^nodejs_heap_size_used_bytes \d+/m);
+  });
 });

@@ -51,6 +51,8 @@ export interface BridgeProcessOptions {
   readonly services?: unknown;
   /** `xds.tls` (paths relative to the bridge's folder, or absolute). */
   readonly tls?: { certFile: string; keyFile: string; clientCaFile?: string };
+  /** More top-level config keys (e.g. `massDeletion`). */
+  readonly extra?: Record<string, unknown>;
 }
 
 const live = new Set<ChildProcess>();
@@ -62,6 +64,8 @@ export class BridgeProcess {
   private child: ChildProcess | undefined;
   private exited: Promise<void> = Promise.resolve();
   private out = '';
+  /** The config last written by start() (tests change it and call writeConfig). */
+  config: Record<string, unknown> = {};
 
   private constructor(
     readonly dir: string,
@@ -73,21 +77,20 @@ export class BridgeProcess {
     const dir = mkdtempSync(join(tmpdir(), 'irb-bridge-'));
     const bridge = new BridgeProcess(dir, await freePort(), await freePort());
     if (opts.services !== undefined) bridge.writeServices(opts.services);
-    writeFileSync(
-      join(dir, 'config.yaml'),
-      stringify({
-        xds: {
-          address: bridge.xds,
-          debounce: '10ms',
-          maxDelay: '200ms',
-          ...(opts.tls !== undefined && { tls: opts.tls }),
-        },
-        admin: { address: `127.0.0.1:${bridge.adminPort}` },
-        output: { mode: opts.mode ?? 'serviceentry' },
-        log: { level: 'info' },
-        registries: opts.registries,
-      }),
-    );
+    bridge.config = {
+      xds: {
+        address: bridge.xds,
+        debounce: '10ms',
+        maxDelay: '200ms',
+        ...(opts.tls !== undefined && { tls: opts.tls }),
+      },
+      admin: { address: `127.0.0.1:${bridge.adminPort}` },
+      output: { mode: opts.mode ?? 'serviceentry' },
+      log: { level: 'info' },
+      ...opts.extra,
+      registries: opts.registries,
+    };
+    bridge.writeConfig(bridge.config);
     await bridge.launch();
     return bridge;
   }
@@ -112,6 +115,32 @@ export class BridgeProcess {
   /** What the bridge printed (JSON log lines), across restarts. */
   output(): string {
     return this.out;
+  }
+
+  /** Replaces config.yaml atomically with `doc`, or with raw text. */
+  writeConfig(doc: unknown): void {
+    const tmp = join(this.dir, '.config.yaml.tmp');
+    writeFileSync(tmp, typeof doc === 'string' ? doc : stringify(doc));
+    renameSync(tmp, join(this.dir, 'config.yaml'));
+  }
+
+  /** Sends `signal` to the running bridge by PID. */
+  signal(signal: NodeJS.Signals): void {
+    if (this.child?.pid === undefined) throw new Error('bridge not running');
+    process.kill(this.child.pid, signal);
+  }
+
+  /** A metric's value from /metrics (the sum over series matching `labels`), or undefined. */
+  async metric(name: string, labels: Record<string, string> = {}): Promise<number | undefined> {
+    const res = await fetch(`${this.admin}/metrics`);
+    const text = await res.text();
+    let sum: number | undefined;
+    for (const line of text.split('\n')) {
+      if (!line.startsWith(name) || (line[name.length] !== '{' && line[name.length] !== ' ')) continue;
+      if (!Object.entries(labels).every(([k, v]) => line.includes(`${k}="${v}"`))) continue;
+      sum = (sum ?? 0) + Number(line.slice(line.lastIndexOf(' ') + 1));
+    }
+    return sum;
   }
 
   /** Replaces services.yaml atomically (write + rename), as a ConfigMap update does. */

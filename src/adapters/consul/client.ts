@@ -29,6 +29,8 @@ export interface QueryOptions {
   readonly stale?: boolean;
   readonly ns?: string;
   readonly partition?: string;
+  /** Timeout of a non-blocking request (default 30 s). */
+  readonly timeoutMs?: number;
 }
 
 export interface ConsulResponse {
@@ -86,7 +88,9 @@ export class ConsulClient {
     }
     // Consul adds up to wait/16 of jitter to a blocking answer.
     const timeoutMs =
-      blocking && q.waitMs !== undefined ? q.waitMs + q.waitMs / 16 + 10_000 : PLAIN_TIMEOUT_MS;
+      blocking && q.waitMs !== undefined
+        ? q.waitMs + q.waitMs / 16 + 10_000
+        : (q.timeoutMs ?? PLAIN_TIMEOUT_MS);
     const res = await this.request(url, q.dc, timeoutMs, q.signal);
     if (res.status === 403 || res.status === 401) this.opts.token.reload();
     if (res.status !== 200) throw this.statusError(res.status, res.text, url.pathname, q.dc);

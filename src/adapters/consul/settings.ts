@@ -1,6 +1,11 @@
 import { z } from 'zod';
 import { durationMs } from '../../util/duration.js';
-import { checkBackoff, checkHostTemplateSetting, commonSettingsShape } from '../kit/common-settings.js';
+import {
+  checkBackoff,
+  checkStaleAfter,
+  checkHostTemplateSetting,
+  commonSettingsShape,
+} from '../kit/common-settings.js';
 import { httpUrl, issueReporter, nonEmpty } from '../kit/schema-parts.js';
 import { istioProtocolName } from '../kit/protocol-name.js';
 import { checkTlsSettings, tlsSettingsShape } from '../kit/tls.js';
@@ -46,6 +51,7 @@ export const consulSettingsSchema = z
       issue(['wait'], 'must be between 1s and 10m');
     }
     checkBackoff(s.backoff, issue);
+    checkStaleAfter(s.staleAfter, issue);
     const template = s.hostTemplate;
     if (
       template !== undefined &&

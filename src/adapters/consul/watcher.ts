@@ -10,6 +10,8 @@ import { NameFilter } from '../kit/name-filter.js';
 import { Semaphore } from '../kit/semaphore.js';
 import { ServiceEmitter } from '../kit/service-emitter.js';
 import { StaleTracker } from '../kit/stale-tracker.js';
+import { LIVENESS_SOURCE, runLiveness } from '../kit/liveness.js';
+import { BridgeError } from '../../errors.js';
 import { watchCatalog, type CatalogServices } from './catalog-watch.js';
 import type { ConsulClient } from './client.js';
 import { localDatacenter } from './datacenters.js';
@@ -99,6 +101,26 @@ export class ConsulWatcher {
 
   start(): void {
     this.track(this.run());
+    this.track(
+      runLiveness({
+        probe: (signal, timeoutMs) => this.probe(signal, timeoutMs),
+        staleAfterMs: this.o.settings.staleAfter,
+        tracker: this.stale,
+        signal: this.abort.signal,
+        label: `Consul at ${this.o.client.address}`,
+      }),
+    );
+  }
+
+  /** The liveness probe: the agent answers /v1/status/leader and knows a leader. */
+  private async probe(signal: AbortSignal, timeoutMs: number): Promise<void> {
+    const res = await this.o.client.get('v1/status/leader', { signal, timeoutMs });
+    if (typeof res.body !== 'string' || res.body === '') {
+      throw new BridgeError(
+        'IRB_REGISTRY_UNREACHABLE',
+        `Consul at ${this.o.client.address} has no cluster leader; reads cannot be trusted`,
+      );
+    }
   }
 
   /** Aborts every request and timer; resolves when all loops have ended. */
@@ -261,6 +283,7 @@ export class ConsulWatcher {
     const slash = id.indexOf('/');
     const dc = this.dcs.get(id.slice(0, slash));
     if (dc === undefined || !dc.gate.open || this.stale.failing('agent')) return true;
+    if (this.stale.failing(LIVENESS_SOURCE)) return true;
     return this.stale.failing(`service/${id}`);
   }
 

@@ -72,13 +72,13 @@ export class EurekaClient {
    * becomes the current one. When all fail, rejects with the most urgent of
    * their errors (the others are in its message).
    */
-  async fetch(kind: FetchKind, signal: AbortSignal): Promise<Fetched> {
+  async fetch(kind: FetchKind, signal: AbortSignal, timeoutMs?: number): Promise<Fetched> {
     const errors: BridgeError[] = [];
     const n = this.getters.length;
     for (let k = 0; k < n; k++) {
       const index = (this.current + k) % n;
       try {
-        const fetched = await this.fetchFrom(index, kind, signal);
+        const fetched = await this.fetchFrom(index, kind, signal, timeoutMs);
         this.current = index;
         return fetched;
       } catch (err) {
@@ -91,11 +91,21 @@ export class EurekaClient {
     throw combine(errors);
   }
 
+  /** The liveness probe: a small GET (`/apps/delta`) that some server answers within `timeoutMs`. */
+  async probe(signal: AbortSignal, timeoutMs: number): Promise<void> {
+    await this.fetch('delta', signal, timeoutMs);
+  }
+
   close(): void {
     for (const g of this.getters) g.close();
   }
 
-  private async fetchFrom(index: number, kind: FetchKind, signal: AbortSignal): Promise<Fetched> {
+  private async fetchFrom(
+    index: number,
+    kind: FetchKind,
+    signal: AbortSignal,
+    timeoutOverride?: number,
+  ): Promise<Fetched> {
     const address = this.o.addresses[index]!;
     const url = new URL(`${address}/apps${kind === 'delta' ? '/delta' : ''}`);
     const headers: Record<string, string> = {
@@ -108,7 +118,8 @@ export class EurekaClient {
       headers.authorization = `Basic ${Buffer.from(`${this.o.username}:${password}`).toString('base64')}`;
     }
     const timeoutMs =
-      kind === 'full' ? Math.max(FULL_TIMEOUT_MS, this.o.deltaTimeoutMs) : this.o.deltaTimeoutMs;
+      timeoutOverride ??
+      (kind === 'full' ? Math.max(FULL_TIMEOUT_MS, this.o.deltaTimeoutMs) : this.o.deltaTimeoutMs);
     const res = await this.getters[index]!.get(url, { headers, timeoutMs, signal });
     if (res.status === 401 || res.status === 403) {
       this.o.password?.reload();

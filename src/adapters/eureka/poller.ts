@@ -10,6 +10,7 @@ import { BridgeError, errorMessage } from '../../errors.js';
 import { Backoff } from '../kit/backoff.js';
 import { delay, spaceFrom } from '../kit/delay.js';
 import { StaleTracker } from '../kit/stale-tracker.js';
+import { runLiveness } from '../kit/liveness.js';
 import type { EurekaClient, FetchKind } from './client.js';
 import { EurekaEmitter } from './emit.js';
 import { RegistryMirror } from './mirror.js';
@@ -70,6 +71,7 @@ export class EurekaPoller {
   private readonly emitter: EurekaEmitter;
   private readonly mirror: RegistryMirror;
   private running: Promise<void> | undefined;
+  private probing: Promise<void> | undefined;
   private synced = false;
   private needFull = true;
   /** The full answer's own hashcode matched its instances, so deltas can be verified. */
@@ -93,6 +95,15 @@ export class EurekaPoller {
     this.running = this.run().catch((err: unknown) => {
       this.o.logger.error({ err: errorMessage(err) }, 'eureka: read loop failed unexpectedly');
     });
+    this.probing = runLiveness({
+      probe: (signal, timeoutMs) => this.o.client.probe(signal, timeoutMs),
+      staleAfterMs: this.o.settings.staleAfter,
+      tracker: this.stale,
+      signal: this.abort.signal,
+      label: `Eureka at ${this.o.client.server}`,
+    }).catch((err: unknown) => {
+      this.o.logger.error({ err: errorMessage(err) }, 'eureka: liveness loop failed unexpectedly');
+    });
   }
 
   /** Aborts the request in flight and every timer; resolves when the loop has ended. */
@@ -100,6 +111,7 @@ export class EurekaPoller {
     this.abort.abort();
     this.emitter.stop();
     await this.running;
+    await this.probing;
   }
 
   stats(): EurekaStats {

@@ -1,7 +1,7 @@
 /** The keys of a `type: eureka` registry entry. */
 import { z } from 'zod';
 import { durationMs } from '../../util/duration.js';
-import { checkBackoff, commonSettingsShape } from '../kit/common-settings.js';
+import { checkBackoff, checkStaleAfter, commonSettingsShape } from '../kit/common-settings.js';
 import { issueReporter, nonEmpty } from '../kit/schema-parts.js';
 import { istioProtocolName } from '../kit/protocol-name.js';
 import { checkTlsSettings, tlsSettingsShape } from '../kit/tls.js';
@@ -81,6 +81,7 @@ export const eurekaSettingsSchema = z
     const plain = s.address.find((a) => !a.startsWith('https:')) ?? s.address[0] ?? '';
     checkTlsSettings(s, plain, 'address', issue);
     checkBackoff(s.backoff, issue);
+    checkStaleAfter(s.staleAfter, issue);
     if (s.hostTemplate !== undefined) {
       checkEurekaHostTemplate(s.hostTemplate, (m) => issue(['hostTemplate'], m));
     }

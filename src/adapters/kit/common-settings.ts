@@ -1,4 +1,4 @@
-/** Kit: the settings every adapter shares (service selection, hostTemplate, emptyGracePeriod, backoff). */
+/** Kit: the settings every adapter shares (service selection, hostTemplate, emptyGracePeriod, staleAfter, backoff). */
 import { z } from 'zod';
 import { durationMs } from '../../util/duration.js';
 import { checkHostTemplate } from './host-template.js';
@@ -10,12 +10,13 @@ export interface CommonDefaults {
   readonly emptyGracePeriodMs?: number;
   readonly backoffInitialMs?: number;
   readonly backoffMaxMs?: number;
+  readonly staleAfterMs?: number;
 }
 
 /**
  * Zod keys to spread into a registry's settings object:
  * `services: { include, exclude }` (globs, exclude wins), `hostTemplate`,
- * `emptyGracePeriod` and `backoff: { initial, max }`. Check them with
+ * `emptyGracePeriod`, `staleAfter` and `backoff: { initial, max }`. Check them with
  * `checkCommonSettings` in the object's `superRefine`.
  */
 export function commonSettingsShape(d: CommonDefaults = {}) {
@@ -33,6 +34,7 @@ export function commonSettingsShape(d: CommonDefaults = {}) {
       .default({ include, exclude }),
     hostTemplate: nonEmpty.optional(),
     emptyGracePeriod: durationMs.default(d.emptyGracePeriodMs ?? 30_000),
+    staleAfter: durationMs.default(d.staleAfterMs ?? 10_000),
     backoff: z
       .object({ initial: durationMs.default(initial), max: durationMs.default(max) })
       .strict()
@@ -45,6 +47,8 @@ export interface CommonSettings {
   readonly services: { readonly include: readonly string[]; readonly exclude: readonly string[] };
   readonly hostTemplate?: string | undefined;
   readonly emptyGracePeriod: number;
+  /** A silent registry is reported stale within this long (the liveness probe, src/adapters/kit/liveness.ts); 0: no probe. */
+  readonly staleAfter: number;
   readonly backoff: { readonly initial: number; readonly max: number };
 }
 
@@ -53,6 +57,12 @@ export function checkBackoff(b: CommonSettings['backoff'], issue: IssueReporter)
   if (b.initial < 1 || b.max < b.initial) {
     issue(['backoff'], 'initial must be at least 1ms and max at least initial');
   }
+}
+
+/** staleAfter: 0 (no probe) or between 200ms and 10m. */
+export function checkStaleAfter(ms: number, issue: IssueReporter): void {
+  if (ms !== 0 && (ms < 200 || ms > 600_000))
+    issue(['staleAfter'], 'must be 0 (no probe) or between 200ms and 10m');
 }
 
 /**
@@ -76,5 +86,6 @@ export function checkCommonSettings(
   issue: IssueReporter,
 ): void {
   checkBackoff(s.backoff, issue);
+  checkStaleAfter(s.staleAfter, issue);
   checkHostTemplateSetting(s.hostTemplate, host.placeholders, host.required, issue);
 }

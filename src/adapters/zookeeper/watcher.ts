@@ -10,6 +10,7 @@ import type { SecretSource } from '../kit/secret.js';
 import { Semaphore } from '../kit/semaphore.js';
 import { ServiceEmitter } from '../kit/service-emitter.js';
 import { StaleTracker } from '../kit/stale-tracker.js';
+import { runLiveness } from '../kit/liveness.js';
 import { ApplicationWatcher } from './application-watcher.js';
 import { ZkConnection } from './client.js';
 import { isConnectionError } from './errors.js';
@@ -66,6 +67,7 @@ export class ZooKeeperWatcher {
   private resyncRetry: NodeJS.Timeout | undefined;
   private resyncBackoff: Backoff;
   private resyncCount = 0;
+  private probing: Promise<void> | undefined;
   /** True from a lost connection until a complete resync after it. */
   private behind = true;
 
@@ -127,6 +129,17 @@ export class ZooKeeperWatcher {
 
   start(): void {
     this.conn.start();
+    this.probing = runLiveness({
+      probe: async () => {
+        await this.conn.exists('/');
+      },
+      staleAfterMs: this.o.settings.staleAfter,
+      tracker: this.stale,
+      signal: this.abort.signal,
+      label: `ZooKeeper at ${this.conn.servers}`,
+    }).catch((err: unknown) => {
+      this.o.logger.error({ err: String(err) }, 'zookeeper: liveness loop failed unexpectedly');
+    });
   }
 
   /** Closes the session, cancels reads and timers; resolves when the socket is closed. */
@@ -137,6 +150,7 @@ export class ZooKeeperWatcher {
     for (const t of this.retries) clearTimeout(t);
     this.retries.clear();
     await this.conn.close();
+    await this.probing;
     await this.resyncing?.catch(() => undefined);
   }
 
