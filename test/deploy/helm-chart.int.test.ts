@@ -94,6 +94,8 @@ if (helm === undefined) {
         certFile: '/etc/registry-bridge/tls/tls.crt',
         keyFile: '/etc/registry-bridge/tls/tls.key',
         clientCaFile: '/etc/registry-bridge/client-ca/ca.crt',
+        // Mounted Secrets are replaced in place by the kubelet: the files are re-read every 5 s.
+        reloadInterval: 5000,
       });
       assert.deepEqual(
         config.registries.map((r) => r.identity.type),
