@@ -90,7 +90,7 @@ export function istioFixtures(): IstioFixtures | { readonly missing: string } {
   }
   const vars = new Map<string, string>();
   for (const line of res.stdout.split('\n')) {
-    const m = /^([A-Z_]+)=(.+)$/.exec(line.trim());
+    const m = /^([A-Z0-9_]+)=(.+)$/.exec(line.trim());
     if (m) vars.set(m[1]!, m[2]!.replace(/^'(.*)'$/, '$1'));
   }
   const pilotDiscovery = vars.get('PILOT_DISCOVERY');
