@@ -1,6 +1,6 @@
 /**
  * Cases 2 and 3 with a real Consul agent: services registered in Consul reach
- * istiod 1.26 through the bridge's consul adapter (config store, registry,
+ * istiod (1.26 and 1.31) through the bridge's consul adapter (config store, registry,
  * endpoints), and Consul changes (instance registered, check failing, service
  * deregistered) reach istiod's registry; convergence is measured from the
  * Consul API's answer.
@@ -23,9 +23,10 @@ import {
   REGISTRY_TYPE,
   serviceByHost,
   endpointCheck,
+  istiodTypeUrlsOf,
 } from './helpers.js';
 
-const SUITE = 'istiod 1.26 with the bridge (Consul registry)';
+const SUITE = 'with the bridge (Consul registry)';
 const WEB_HOST = 'web-frontend.service.consul';
 
 function suite(bin: string): void {
@@ -101,7 +102,7 @@ function suite(bin: string): void {
     });
 
     test('2. Consul services are in istiod config store and registry, as served, none rejected', async () => {
-      await assertIstiodSubscribed(bridge);
+      await assertIstiodSubscribed(bridge, 10_000, istiodTypeUrlsOf(fx.line));
       const configz = await assertIstiodHoldsBridgeState(istiod, bridge);
       assert.equal(configz.length, 2, 'Web_Frontend and Orders.GRPC_Service (Consul itself excluded)');
       const registryz = await istiod.registryz();

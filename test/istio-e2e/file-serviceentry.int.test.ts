@@ -1,6 +1,6 @@
 /**
- * Real istiod 1.26 with the bridge (file registry, serviceentry mode) as its
- * only config source: readiness, what istiod stores and builds from it,
+ * Real istiod (each line: 1.26 and 1.31) with the bridge (file registry,
+ * serviceentry mode) as its only config source: readiness, what istiod stores and builds from it,
  * registry changes, bridge restart and bridge outage. One istiod and one
  * bridge process for the whole file; the cases run in order and build on
  * each other's state.
@@ -24,7 +24,7 @@ import {
   assertIstiodSubscribed,
   assertNoProblems,
   byOriginalName,
-  ISTIOD_126_TYPE_URLS,
+  istiodTypeUrlsOf,
   MANAGED_BY,
   measureConvergence,
   portsOf,
@@ -98,7 +98,8 @@ function initialServices(): FileService[] {
   ];
 }
 
-describeWithIstio('istiod 1.26 with the bridge (file registry, ServiceEntry mode)', (fx) => {
+describeWithIstio('with the bridge (file registry, ServiceEntry mode)', (fx) => {
+  const typeUrls = istiodTypeUrlsOf(fx.line);
   let bridge: BridgeProcess;
   let istiod: Istiod;
   let services: FileService[];
@@ -120,8 +121,8 @@ describeWithIstio('istiod 1.26 with the bridge (file registry, ServiceEntry mode
 
   test('1. istiod becomes ready with the bridge as its only config source: every kind answered', async () => {
     // Istiod.start waited for the gRPC port (opened only after every type synced).
-    assertEveryKindReceived(istiod, ISTIOD_126_TYPE_URLS, 4);
-    await assertIstiodSubscribed(bridge);
+    assertEveryKindReceived(istiod, typeUrls, 4);
+    await assertIstiodSubscribed(bridge, 10_000, typeUrls);
     const configz = await istiod.configz();
     assert.deepEqual([...new Set(configz.map((c) => c.kind))], ['ServiceEntry']);
     assert.equal(configz.length, 4);
@@ -283,8 +284,7 @@ describeWithIstio('istiod 1.26 with the bridge (file registry, ServiceEntry mode
     await istiod.waitForLog(/connection closed with err/, mark, 10_000);
     const { ms } = await until(
       'istiod resubscribed to every kind',
-      () =>
-        ISTIOD_126_TYPE_URLS.every((u) => receivedCount(istiod, u, mark) !== undefined) ? true : undefined,
+      () => (typeUrls.every((u) => receivedCount(istiod, u, mark) !== undefined) ? true : undefined),
       70_000,
       started,
     );
@@ -300,7 +300,7 @@ describeWithIstio('istiod 1.26 with the bridge (file registry, ServiceEntry mode
     assert.deepEqual(await updateCounters(istiod), counters, 'no config/eds/svc events, no push');
     const since = istiod.logSince(mark);
     assert.doesNotMatch(since, /Push debounce stable|XDS: Pushing|Cache Update/);
-    const client = await assertIstiodSubscribed(bridge);
+    const client = await assertIstiodSubscribed(bridge, 10_000, typeUrls);
     const se = client.watches.find((w) => w.typeUrl === 'networking.istio.io/v1/ServiceEntry')!;
     assert.equal(se.lastAckedVersion, served, 'the restarted bridge serves the same type version');
     assertNoProblems(istiod, mark);
@@ -343,7 +343,7 @@ describeWithIstio('istiod 1.26 with the bridge (file registry, ServiceEntry mode
       '10.0.2.4',
     ]);
     await assertIstiodHoldsBridgeState(istiod, bridge);
-    await assertIstiodSubscribed(bridge);
+    await assertIstiodSubscribed(bridge, 10_000, typeUrls);
     assertNoProblems(istiod, mark);
   });
 });

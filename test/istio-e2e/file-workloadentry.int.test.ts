@@ -1,5 +1,5 @@
 /**
- * Real istiod 1.26 with the bridge in workloadentry mode: istiod stores the
+ * Real istiod (1.26 and 1.31) with the bridge in workloadentry mode: istiod stores the
  * WorkloadEntries, and its ServiceEntry controller selects them for the
  * ServiceEntry hosts (endpointShardz lists the WorkloadEntry addresses, with
  * the WorkloadEntry as the workload).
@@ -24,6 +24,7 @@ import {
   stopBridgeAndIstiod,
   FILE_REGISTRY,
   endpointCheck,
+  istiodTypeUrlsOf,
 } from './helpers.js';
 
 const INVENTORY_HOST = 'inventory-api.shop-floor';
@@ -57,7 +58,8 @@ function initialServices(): FileService[] {
   ];
 }
 
-describeWithIstio('istiod 1.26 with the bridge (file registry, WorkloadEntry mode)', (fx) => {
+describeWithIstio('with the bridge (file registry, WorkloadEntry mode)', (fx) => {
+  const typeUrls = istiodTypeUrlsOf(fx.line);
   let bridge: BridgeProcess;
   let istiod: Istiod;
   let services: FileService[];
@@ -86,7 +88,7 @@ describeWithIstio('istiod 1.26 with the bridge (file registry, WorkloadEntry mod
   test('6. istiod stores the WorkloadEntries and resolves the ServiceEntry hosts to them', async () => {
     assert.equal(receivedCount(istiod, 'networking.istio.io/v1/ServiceEntry'), 2);
     assert.equal(receivedCount(istiod, 'networking.istio.io/v1/WorkloadEntry'), 3);
-    await assertIstiodSubscribed(bridge);
+    await assertIstiodSubscribed(bridge, 10_000, typeUrls);
     const configz = await assertIstiodHoldsBridgeState(istiod, bridge);
     const registryz = await istiod.registryz();
     const shardz = await istiod.endpointShardz();

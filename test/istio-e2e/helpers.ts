@@ -8,6 +8,7 @@ import {
   reportConvergence,
   until,
   type IstioFixtures,
+  type IstiodLineName,
   type IstiodOptions,
   type ConfigzEntry,
   type RegistryzService,
@@ -20,8 +21,21 @@ import {
  */
 export const ISTIOD_126_TYPE_URLS = [MESH_CONFIG_TYPE_URL, ...istiodTypeUrls('1.24')];
 
+/** What istiod 1.30 and later ask for: 1.26's plus extensions.istio.io/v1alpha1/TrafficExtension. */
+export const ISTIOD_131_TYPE_URLS = [MESH_CONFIG_TYPE_URL, ...istiodTypeUrls('1.30')];
+
 /** What istiod of the 1.22 line asks for (as 1.20-1.23 do): the pre-1.24 group versions. */
 export const ISTIOD_122_TYPE_URLS = [MESH_CONFIG_TYPE_URL, ...istiodTypeUrls('1.20')];
+
+/** The type URLs (MeshConfig first) an istiod of `line` asks its config source for. */
+export function istiodTypeUrlsOf(line: IstiodLineName): readonly string[] {
+  return line === '1.26' ? ISTIOD_126_TYPE_URLS : ISTIOD_131_TYPE_URLS;
+}
+
+/** The number of Istio kinds (type URLs less MeshConfig) an istiod of `line` asks for: 14 on 1.26, 15 on 1.31. */
+export function istiodKindCount(line: IstiodLineName): number {
+  return istiodTypeUrlsOf(line).length - 1;
+}
 
 /** An instance / a service in the file registry's format (services.yaml). */
 export interface FileInstance {

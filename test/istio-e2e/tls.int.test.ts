@@ -1,5 +1,5 @@
 /**
- * istiod 1.26 reading from the bridge over TLS: the bridge serves xDS only
+ * istiod (1.26 and 1.31) reading from the bridge over TLS: the bridge serves xDS only
  * with a certificate (xds.tls) and istiod's configSources entry carries
  * `tlsSettings: {mode: SIMPLE, caCertificates: <PEM>}`, honoured from 1.26.
  */
@@ -15,14 +15,15 @@ import {
   assertIstiodSubscribed,
   assertNoProblems,
   FILE_REGISTRY,
-  ISTIOD_126_TYPE_URLS,
+  istiodTypeUrlsOf,
   measureConvergence,
   startBridgeAndIstiod,
   stopBridgeAndIstiod,
   type FileService,
 } from './helpers.js';
 
-describeWithIstio('istiod 1.26 with the bridge over TLS (tlsSettings mode SIMPLE)', (fx) => {
+describeWithIstio('with the bridge over TLS (tlsSettings mode SIMPLE)', (fx) => {
+  const typeUrls = istiodTypeUrlsOf(fx.line);
   let pki: TestPki;
   let bridge: BridgeProcess;
   let istiod: Istiod;
@@ -46,8 +47,8 @@ describeWithIstio('istiod 1.26 with the bridge over TLS (tlsSettings mode SIMPLE
   after(() => stopBridgeAndIstiod(istiod, bridge));
 
   test('istiod syncs every kind over TLS and stores what the bridge serves', async () => {
-    assertEveryKindReceived(istiod, ISTIOD_126_TYPE_URLS, 1);
-    await assertIstiodSubscribed(bridge);
+    assertEveryKindReceived(istiod, typeUrls, 1);
+    await assertIstiodSubscribed(bridge, 10_000, typeUrls);
     const configz = await assertIstiodHoldsBridgeState(istiod, bridge);
     assert.equal(configz.length, 1);
     assertNoProblems(istiod);
@@ -55,9 +56,9 @@ describeWithIstio('istiod 1.26 with the bridge over TLS (tlsSettings mode SIMPLE
 
   test('the bridge refuses plaintext clients, so istiod really used TLS', async () => {
     // Refused while connecting (UNAVAILABLE, the TLS port drops the HTTP/2 preface), not a read timeout.
-    await assertRefused(bridge.xds, ISTIOD_126_TYPE_URLS[1]!, undefined, /Failed to connect/);
+    await assertRefused(bridge.xds, typeUrls[1]!, undefined, /Failed to connect/);
     // ...while a client trusting the test CA is answered on the same port.
-    assert.deepEqual(await requestOutcome(bridge.xds, ISTIOD_126_TYPE_URLS[1]!, { ca: pki.ca }), {
+    assert.deepEqual(await requestOutcome(bridge.xds, typeUrls[1]!, { ca: pki.ca }), {
       kind: 'answered',
     });
   });

@@ -5,6 +5,7 @@
 #     adsc-probe          cmd/adsc-probe: istiod's config-source client + validating store
 #     mcp-fixture-server  cmd/mcp-fixture-server: minimal MCP server fed from a YAML file
 # and prints their paths on stdout as shell assignments:
+#   ISTIO_VERSION=v0.0.0-...
 #   PILOT_DISCOVERY=/.../pilot-discovery
 #   ADSC_PROBE=/.../adsc-probe
 #   MCP_FIXTURE_SERVER=/.../mcp-fixture-server
@@ -12,11 +13,18 @@
 # The Istio version is whatever go.mod pins. Progress goes to stderr.
 # Needs only Go (>= 1.24) and the Go module proxy; go.sum pins every module.
 #
-# It then runs ../istio-legacy/build.sh (an istiod of the 1.22 line, which asks
+# It then runs ../istio-1.31/build.sh (istiod of the release-1.31 branch, patched
+# only so that it starts without Kubernetes: docs/istiod-kubeless-panic.md) and
+# forwards its lines:
+#   ISTIO131_VERSION=..., ISTIO131_PILOT_DISCOVERY=..., ISTIO131_ADSC_PROBE=...
+# If that build fails, it prints ISTIO131_MISSING='<why>' instead and still
+# succeeds; the 1.31 suites then fail under CI (skip elsewhere). IRB_SKIP_131=1 skips it.
+#
+# Last it runs ../istio-legacy/build.sh (an istiod of the 1.22 line, which asks
 # for the pre-1.24 v1alpha3 type URLs) and forwards its lines:
 #   LEGACY_ISTIO_VERSION=..., LEGACY_PILOT_DISCOVERY=..., LEGACY_ADSC_PROBE=...
 # If that build fails, it prints LEGACY_MISSING='<why>' instead and still
-# succeeds: only the legacy suite needs those binaries. IRB_SKIP_LEGACY=1 skips it.
+# succeeds; the legacy suite then fails under CI (skip elsewhere). IRB_SKIP_LEGACY=1 skips it.
 set -euo pipefail
 
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
@@ -58,9 +66,17 @@ if [ ! -x "$out/pilot-discovery" ] || ! tools_fresh; then
   fi
 fi
 
+echo "ISTIO_VERSION=$version"
 echo "PILOT_DISCOVERY=$out/pilot-discovery"
 echo "ADSC_PROBE=$out/adsc-probe"
 echo "MCP_FIXTURE_SERVER=$out/mcp-fixture-server"
+
+if [ -n "${IRB_SKIP_131:-}" ]; then
+  echo "ISTIO131_MISSING='IRB_SKIP_131 is set'"
+elif ! bash "$here/../istio-1.31/build.sh"; then
+  echo "build.sh: the 1.31 istiod build failed (see above); only the 1.31 suites need it" >&2
+  echo "ISTIO131_MISSING='test/istio-1.31/build.sh failed (see the build output above)'"
+fi
 
 if [ -n "${IRB_SKIP_LEGACY:-}" ]; then
   echo "LEGACY_MISSING='IRB_SKIP_LEGACY is set'"

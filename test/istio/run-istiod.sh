@@ -27,7 +27,7 @@ here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 if [ -n "${ISTIOD_BINARY:-}" ]; then
   PILOT_DISCOVERY=$ISTIOD_BINARY
 else
-  eval "$(IRB_SKIP_LEGACY=1 "$here/build.sh")"
+  eval "$(IRB_SKIP_LEGACY=1 IRB_SKIP_131=1 "$here/build.sh")"
 fi
 addr=$1; shift
 dir=${ISTIOD_WORKDIR:-$(mktemp -d /tmp/irb-istiod.XXXXXX)}

@@ -3,11 +3,12 @@
  *
  * - `istioFixtures()` runs `bash test/istio/build.sh` (it caches the Go builds
  *   under ~/.cache/irb) and returns the binary paths, or why there are none.
- * - `describeWithIstio()` skips a suite with a message (one skipped test) when
- *   Go or the binaries are unavailable, and fails it instead under CI.
- *   `describeWithLegacyIstio()` does the same for the legacy istiod (the 1.22
- *   line, built by test/istio-legacy/build.sh, which build.sh runs), except
- *   that it skips under CI too: that suite is not part of CI.
+ * - `describeWithIstio()` defines a suite once per istiod release line
+ *   (1.26 from test/istio, 1.31 from test/istio-1.31; `IRB_ISTIOD_LINES`
+ *   picks some), each with that line's pilot-discovery and adsc-probe. A line
+ *   whose binaries are unavailable is one skipped test with the reason, and a
+ *   failing one under CI. `describeWithLegacyIstio()` does the same for the
+ *   1.22-line istiod (test/istio-legacy/build.sh, which build.sh runs).
  * - `Istiod.start()` runs `test/istio/run-istiod.sh` (pilot-discovery with one
  *   `xds://` config source) on free loopback ports, captures its log, waits
  *   until it is ready and offers its debug views; `stop()` ends it by PID.
@@ -30,12 +31,29 @@ const ISTIO_DIR = join(REPO_ROOT, 'test', 'istio');
 
 // ---- fixture binaries ---------------------------------------------------------------
 
+/** The istiod release lines the main suites run on. */
+export const ISTIOD_LINES = ['1.26', '1.31'] as const;
+export type IstiodLineName = (typeof ISTIOD_LINES)[number];
+
+/** One istiod release line: its pilot-discovery and the adsc-probe built against it. */
+export interface IstiodLine {
+  readonly name: IstiodLineName;
+  /** The istio.io/istio module version it was built from. */
+  readonly version: string;
+  readonly pilotDiscovery: string;
+  readonly adscProbe: string;
+}
+
 export interface IstioFixtures {
+  /** The line `pilotDiscovery` and `adscProbe` belong to (describeWithIstio sets each in turn). */
+  readonly line: IstiodLineName;
   readonly pilotDiscovery: string;
   readonly adscProbe: string;
   readonly mcpFixtureServer: string;
   /** test/istio/run-istiod.sh */
   readonly runIstiod: string;
+  /** Every line of ISTIOD_LINES: its binaries, or why there are none. */
+  readonly lines: ReadonlyMap<IstiodLineName, IstiodLine | { readonly missing: string }>;
   /** The legacy istiod and its adsc-probe, or why there are none. */
   readonly legacy: LegacyIstioFixtures | { readonly missing: string };
 }
@@ -72,12 +90,26 @@ export function istioFixtures(): IstioFixtures | { readonly missing: string } {
   }
   const vars = new Map<string, string>();
   for (const line of res.stdout.split('\n')) {
-    const m = /^([A-Z_]+)=(.+)$/.exec(line.trim());
+    const m = /^([A-Z0-9_]+)=(.+)$/.exec(line.trim());
     if (m) vars.set(m[1]!, m[2]!.replace(/^'(.*)'$/, '$1'));
   }
   const pilotDiscovery = vars.get('PILOT_DISCOVERY');
   const adscProbe = vars.get('ADSC_PROBE');
   const mcpFixtureServer = vars.get('MCP_FIXTURE_SERVER');
+  const lines = new Map<IstiodLineName, IstiodLine | { readonly missing: string }>();
+  if (pilotDiscovery && adscProbe) {
+    const version = vars.get('ISTIO_VERSION') ?? 'see test/istio/go.mod';
+    lines.set('1.26', { name: '1.26', version, pilotDiscovery, adscProbe });
+  }
+  const v131 = vars.get('ISTIO131_VERSION');
+  const pilot131 = vars.get('ISTIO131_PILOT_DISCOVERY');
+  const probe131 = vars.get('ISTIO131_ADSC_PROBE');
+  lines.set(
+    '1.31',
+    v131 && pilot131 && probe131
+      ? { name: '1.31', version: v131, pilotDiscovery: pilot131, adscProbe: probe131 }
+      : { missing: vars.get('ISTIO131_MISSING') ?? 'test/istio/build.sh printed no 1.31 binary paths' },
+  );
   const legacyVersion = vars.get('LEGACY_ISTIO_VERSION');
   const legacyPilot = vars.get('LEGACY_PILOT_DISCOVERY');
   const legacyProbe = vars.get('LEGACY_ADSC_PROBE');
@@ -87,31 +119,71 @@ export function istioFixtures(): IstioFixtures | { readonly missing: string } {
       : { missing: vars.get('LEGACY_MISSING') ?? 'test/istio/build.sh printed no legacy binary paths' };
   fixtures =
     pilotDiscovery && adscProbe && mcpFixtureServer
-      ? { pilotDiscovery, adscProbe, mcpFixtureServer, runIstiod: join(ISTIO_DIR, 'run-istiod.sh'), legacy }
+      ? {
+          line: '1.26' as const,
+          pilotDiscovery,
+          adscProbe,
+          mcpFixtureServer,
+          runIstiod: join(ISTIO_DIR, 'run-istiod.sh'),
+          lines,
+          legacy,
+        }
       : { missing: `test/istio/build.sh printed no binary paths:\n${res.stdout}` };
   return fixtures;
 }
 
 /**
- * `describe` for suites that need real istiod. Without the fixtures the suite
- * is one skipped test with the reason (counted by the runner), or, under CI,
- * one failing test carries it.
+ * The lines to run: `IRB_ISTIOD_LINES` (comma-separated, e.g. `1.31`), else all
+ * of ISTIOD_LINES. An unknown name is an error, so a typo cannot silently run nothing.
  */
-export function describeWithIstio(name: string, fn: (fx: IstioFixtures) => void): void {
-  const fx = istioFixtures();
-  if (!('missing' in fx)) {
-    describe(name, () => fn(fx));
-    return;
+export function selectedIstiodLines(): IstiodLineName[] {
+  const env = process.env.IRB_ISTIOD_LINES?.trim();
+  if (!env) return [...ISTIOD_LINES];
+  const out: IstiodLineName[] = [];
+  for (const name of env.split(',').map((n) => n.trim())) {
+    const line = ISTIOD_LINES.find((l) => l === name);
+    if (line === undefined) {
+      throw new Error(`IRB_ISTIOD_LINES: unknown istiod line "${name}" (known: ${ISTIOD_LINES.join(', ')})`);
+    }
+    out.push(line);
   }
-  unavailableSuite(name, `istiod fixtures unavailable: ${fx.missing}`);
+  return out;
 }
 
 /**
- * `describeWithIstio` for suites that need the legacy (1.22-line) istiod. It
- * can only be built where its istio.io/api commit can be had (the module proxy
- * refuses it), so it is not part of CI: a machine without the cached binaries
- * counts the suite as one skipped test with the reason, under CI too (the
- * runner lists it); case 7 is then covered by the adsc-probe suite.
+ * `describe` for suites that need real istiod: defines `name (istiod <line>)`
+ * once per selected line, `fn` getting fixtures whose pilotDiscovery and
+ * adscProbe are that line's. Without a line's binaries its suite is one
+ * skipped test with the reason (counted by the runner), or, under CI, one
+ * failing test carries it.
+ */
+export function describeWithIstio(name: string, fn: (fx: IstioFixtures) => void): void {
+  const fx = istioFixtures();
+  for (const lineName of selectedIstiodLines()) {
+    const title = `${name} (istiod ${lineName})`;
+    if ('missing' in fx) {
+      unavailableSuite(title, `istiod fixtures unavailable: ${fx.missing}`);
+      continue;
+    }
+    const line = fx.lines.get(lineName) ?? { missing: 'not built by test/istio/build.sh' };
+    if ('missing' in line) {
+      unavailableSuite(title, `istiod ${lineName} fixtures unavailable: ${line.missing}`);
+      continue;
+    }
+    const lineFx: IstioFixtures = {
+      ...fx,
+      line: lineName,
+      pilotDiscovery: line.pilotDiscovery,
+      adscProbe: line.adscProbe,
+    };
+    describe(title, () => fn(lineFx));
+  }
+}
+
+/**
+ * `describeWithIstio` for suites that need the legacy (1.22-line) istiod
+ * (test/istio-legacy/build.sh). Without its binaries the suite is skipped with
+ * the reason, and fails under CI, like every other suite.
  */
 export function describeWithLegacyIstio(
   name: string,
@@ -124,11 +196,7 @@ export function describeWithLegacyIstio(
   }
   const legacy = fx.legacy;
   if ('missing' in legacy) {
-    unavailableSuite(
-      name,
-      `legacy (1.22-line) istiod fixtures unavailable: ${legacy.missing}; this suite is not part of CI`,
-      { notInCi: true },
-    );
+    unavailableSuite(name, `legacy (1.22-line) istiod fixtures unavailable: ${legacy.missing}`);
     return;
   }
   describe(name, () => fn(fx, legacy));
@@ -245,7 +313,7 @@ export interface IstiodOptions {
   readonly meshExtra?: string;
   /** Connect to the config source over TLS (mode SIMPLE) trusting this CA file (ISTIOD_SOURCE_CA_FILE). */
   readonly sourceCaFile?: string;
-  /** The pilot-discovery to run (ISTIOD_BINARY); default: the 1.26 one. */
+  /** The pilot-discovery to run (ISTIOD_BINARY); default: `fx.pilotDiscovery` (the suite's line). */
   readonly binary?: string;
   readonly readyTimeoutMs?: number;
 }
@@ -482,7 +550,7 @@ export interface ProbeResult {
   readonly stderr: string;
 }
 
-/** Runs adsc-probe (`fx.adscProbe`: the 1.26 or the legacy one) against `addr` (host:port) and parses its JSON lines. */
+/** Runs adsc-probe (`fx.adscProbe`: the suite's line's or the legacy one) against `addr` (host:port) and parses its JSON lines. */
 export function runProbe(
   fx: Pick<IstioFixtures, 'adscProbe'>,
   addr: string,

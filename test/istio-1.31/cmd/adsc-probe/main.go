@@ -1,0 +1,1 @@
+../../../istio/cmd/adsc-probe/main.go
