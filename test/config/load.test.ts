@@ -16,7 +16,7 @@ describe('parseConfig', () => {
     assert.equal(c.xds.maxDelay, 1000);
     assert.equal(c.registries[0]!.identity.namespace, 'file');
     assert.deepEqual(c.xds.limits, {
-      maxMessageBytes: 4 * 1024 * 1024,
+      maxMessageBytes: 1024 * 1024,
       maxStreams: 512,
       maxStreamsPerPeer: 64,
       maxNamesPerRequest: 20_000,

@@ -39,7 +39,8 @@ async function failure(p: Promise<unknown>): Promise<GrpcError> {
 
 describe('xDS limits per client', () => {
   test('a Delta request subscribing 60,000 names ends its stream with RESOURCE_EXHAUSTED naming the limit', async () => {
-    fx = await ctx.start();
+    // A message limit high enough for the request to reach the name check.
+    fx = await ctx.start({ limits: { maxMessageBytes: 4 * 1024 * 1024 } });
     const s = ctx.connect(fx);
     s.send({ typeUrl: SE, resourceNamesSubscribe: names(60_000) });
     const err = await failure(s.next(10_000));
@@ -165,10 +166,10 @@ describe('xDS limits per client', () => {
     assert.equal(err.code, status.RESOURCE_EXHAUSTED);
   });
 
-  test('a 1 MB node id is cut to 256 characters in /debug/clients', async () => {
+  test('a 1,000 kB node id (under the message limit) is cut to 256 characters in /debug/clients', async () => {
     fx = await ctx.start();
     const s = ctx.connect(fx);
-    s.send({ typeUrl: MESH, node: { id: 'n'.repeat(1024 * 1024) } });
+    s.send({ typeUrl: MESH, node: { id: 'n'.repeat(1000 * 1024) } });
     await s.next();
     const shown = fx.server.clients()[0]!.nodeId ?? '';
     assert.ok(shown.startsWith('n'.repeat(256)));

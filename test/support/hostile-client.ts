@@ -35,9 +35,9 @@ const codeOf = (err: unknown): string => {
 };
 
 async function hugeRequests(address: string): Promise<string> {
-  // 10 streams with a 15 MB node id (over the 4 MiB message limit), and 20 with a 3.9 MB one (under it).
+  // 10 streams with a 15 MB node id (over the default 1 MiB message limit), and 20 just under it.
   const big = 'n'.repeat(15 * 1024 * 1024);
-  const under = 'u'.repeat(3.9 * 1024 * 1024);
+  const under = 'u'.repeat(1000 * 1024);
   const runs = [...Array.from({ length: 10 }, () => big), ...Array.from({ length: 20 }, () => under)].map(
     async (id) => {
       const s = openSotw(address);
@@ -53,7 +53,7 @@ async function hugeRequests(address: string): Promise<string> {
     },
   );
   await Promise.all(runs);
-  return '10 streams with a 15 MB node id, 20 with a 3.9 MB node id';
+  return '10 streams with a 15 MB node id, 20 with a 1,000 kB node id';
 }
 
 async function garbage(address: string): Promise<string> {
