@@ -4,12 +4,13 @@
  * a low tickTime so sessions can expire in about a second, container nodes
  * checked every second, readiness through the `srvr` four-letter word; stopped
  * by PID, frozen with SIGSTOP and thawed with SIGCONT, restarted on the same
- * port with the same data dir.
+ * port with the same data dir, or wiped (killed, data dir deleted, started
+ * again empty on the same port).
  *
  * Set JAVA_BIN or ZOOKEEPER_JAR to use others. Without them suites skip,
  * except under CI where they fail (.ci/install-zookeeper.sh installs them).
  */
-import { accessSync, constants, mkdtempSync, writeFileSync } from 'node:fs';
+import { accessSync, constants, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { delimiter, join } from 'node:path';
@@ -80,7 +81,8 @@ export interface ZooKeeperOptions {
 
 /**
  * A ZooKeeper server; restart() brings it back on the same port with the same
- * data dir (persistent nodes and sessions survive), stop() sends SIGKILL after 3 s.
+ * data dir (persistent nodes and sessions survive), wipe() brings it back empty,
+ * stop() sends SIGKILL after 3 s.
  */
 export class ZooKeeperServer extends ServerProcess {
   private constructor(
@@ -110,6 +112,16 @@ export class ZooKeeperServer extends ServerProcess {
     );
     await server.launch();
     return server;
+  }
+
+  /**
+   * Kills the server, deletes its data dir (every node, session and zxid is
+   * gone) and starts it again on the same port: a server rebuilt from scratch.
+   */
+  async wipe(): Promise<void> {
+    await this.kill();
+    rmSync(join(this.dir, 'data'), { recursive: true, force: true });
+    await this.launch();
   }
 
   /** `127.0.0.1:<port>`, as a connection string. */

@@ -17,6 +17,14 @@
  * - a new session after expiry or an auth failure: the library's client is
  *   dead then; a fresh one is created (after back-off) and everything is
  *   re-read by the caller (`onConnected` fires again).
+ * - expiry noticed by the client (Curator's rule): a session no server has
+ *   resumed within its timeout after the connection was lost is given up and
+ *   a new one started. The library only learns of expiry from a server that
+ *   answers the reconnect; a server whose data was wiped never does (its zxid
+ *   is behind the one the client has seen, so it closes every reconnect of
+ *   the old session) and the library would retry that session forever. The
+ *   ensemble has not heard from the client for that long, so the old session
+ *   is expired (or about to be) there as well.
  * - requests that can never complete (queued on a client that expired) are
  *   failed instead of hanging, and close() really releases the socket.
  *
@@ -87,6 +95,8 @@ export class ZkConnection {
   private probeSentAt: number | undefined;
   private lastProbeAt = 0;
   private handshake: { socket: Socket; since: number } | undefined;
+  /** When the current session's connection was lost; undefined while connected or before the first connect. */
+  private lostAt: number | undefined;
   private readonly pending = new Set<(err: Error) => void>();
   private readonly closing = new Set<Promise<void>>();
   /** For messages: the configured servers. */
@@ -219,6 +229,7 @@ export class ZkConnection {
     this.client = client;
     this.probeSentAt = undefined;
     this.handshake = undefined;
+    this.lostAt = undefined;
     client.connect();
   }
 
@@ -230,12 +241,14 @@ export class ZkConnection {
       this.probeSentAt = undefined;
       this.lastProbeAt = Date.now();
       this.handshake = undefined;
+      this.lostAt = undefined;
       this.o.backoff.reset();
       this.events.onConnected();
       return;
     }
     if (state === State.DISCONNECTED) {
       this.connected = false;
+      this.lostAt ??= Date.now();
       this.events.onLost(
         this.lost('the connection was lost; reconnecting with the same session', ZK_CODES.CONNECTION_LOSS),
       );
@@ -269,6 +282,7 @@ export class ZkConnection {
   private replaceClient(): void {
     const old = this.client;
     this.client = undefined;
+    this.lostAt = undefined;
     this.failPending('the session ended');
     if (old) this.retire(old);
     clearTimeout(this.replaceTimer);
@@ -282,7 +296,8 @@ export class ZkConnection {
    * The library's missing timeouts. Connected: probe every third of the
    * session timeout; no answer within two thirds closes the socket. Not
    * connected: a socket that completed TCP but got no handshake answer within
-   * the connect timeout is closed, so the next server is tried.
+   * the connect timeout is closed, so the next server is tried. A session not
+   * resumed within its timeout is given up for a new one.
    */
   private checkLiveness(): void {
     const c = this.client;
@@ -311,6 +326,20 @@ export class ZkConnection {
         this.lastProbeAt = Date.now();
         if (err) this.o.logger.debug({ err: String(err) }, 'zookeeper: liveness probe failed');
       });
+      return;
+    }
+    if (this.lostAt !== undefined && now - this.lostAt > session) {
+      this.o.logger.warn(
+        { disconnectedMs: now - this.lostAt, sessionTimeoutMs: session },
+        `zookeeper: no server resumed the session within its timeout; starting a new session`,
+      );
+      this.events.onLost(
+        this.lost(
+          `no server resumed the session within its ${session} ms timeout (expired, or refused by a server whose data was reset); starting a new session`,
+          ZK_CODES.SESSION_EXPIRED,
+        ),
+      );
+      this.replaceClient();
       return;
     }
     const socket = cm?.socket;

@@ -98,16 +98,23 @@ describeWithZooKeeper('zookeeper faults (real server): freeze, kill and restart,
     assert.equal(fb.lowest(), N, 'no service was deleted at any moment');
   });
 
-  test('wiped and never refilled: the loss is applied once the hold window ends (full convergence)', async (t) => {
+  test('data dir wiped and restarted empty: the refused old session is replaced, the loss is held, then applied (full convergence)', async (t) => {
+    fb.markLowest();
     const start = Date.now();
-    await wipe();
+    // The new server has never seen the bridge's session nor its last zxid: it refuses to resume it.
+    await zk.wipe();
+    const restarted = Date.now() - start;
     await eventually(
       async () => ((await fb.metric('irb_registry_deletions_held')) === N ? true : undefined),
       15_000,
     );
+    const held = Date.now() - start;
     assert.equal(fb.served(), N);
+    assert.equal(fb.lowest(), N, 'nothing deleted before the hold window ends');
     await eventually(() => (fb.served() === 0 ? true : undefined), HOLD_MS + 15_000);
-    t.diagnostic(`zookeeper wiped: services withdrawn ${Date.now() - start} ms later`);
+    t.diagnostic(
+      `zookeeper wiped and restarted: server up after ${restarted} ms, loss held after ${held} ms, services withdrawn ${Date.now() - start} ms after the wipe`,
+    );
     assert.equal(await fb.metric('irb_registry_mass_deletion_holds_total'), 2);
     await fb.waitStale(false, 5_000);
   });
