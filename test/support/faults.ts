@@ -4,9 +4,11 @@
  * the fewest ServiceEntries it ever served (so "nothing wrongly deleted" is
  * checked at every store change, not only when sampled).
  */
+import assert from 'node:assert/strict';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { adapterCatalog } from '../../src/adapters/catalog/catalog.js';
 import { Bridge } from '../../src/bridge.js';
 import { parseConfig } from '../../src/config/load.js';
@@ -69,4 +71,36 @@ export async function startFaultBridge(registry: Record<string, unknown>): Promi
     },
     stop: () => bridge.stop(),
   };
+}
+
+/** Waits until the mass-deletion guard holds the deletion of `n` services, and checks the registry shows stale. */
+export async function waitHeld(fb: FaultBridge, n: number, timeoutMs: number): Promise<void> {
+  await eventually(
+    async () => ((await fb.metric('irb_registry_deletions_held')) === n ? true : undefined),
+    timeoutMs,
+  );
+  assert.equal(fb.status().state, 'stale');
+}
+
+/**
+ * Refills the registry inside the hold window, then checks the hold is released,
+ * the registry fresh again, all `n` services served after the window, and none
+ * deleted at any moment since `markLowest()`. Returns how long after the refill
+ * the registry was fresh (ms).
+ */
+export async function refillNothingDeleted(
+  fb: FaultBridge,
+  n: number,
+  refill: () => Promise<void>,
+): Promise<number> {
+  await refill();
+  await eventually(
+    async () => ((await fb.metric('irb_registry_deletions_held')) === 0 ? true : undefined),
+    15_000,
+  );
+  const fresh = await fb.waitStale(false, 15_000);
+  await sleep(HOLD_MS + 1_000);
+  assert.equal(fb.served(), n);
+  assert.equal(fb.lowest(), n, 'no service was deleted at any moment');
+  return fresh;
 }

@@ -3,7 +3,14 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { after, before, test } from 'node:test';
 import { eventually } from '../../support/bridge.js';
 import { EurekaServer, describeWithEureka } from '../../support/eureka.js';
-import { HOLD_MS, STALE_AFTER_MS, startFaultBridge, type FaultBridge } from '../../support/faults.js';
+import {
+  HOLD_MS,
+  STALE_AFTER_MS,
+  refillNothingDeleted,
+  startFaultBridge,
+  waitHeld,
+  type FaultBridge,
+} from '../../support/faults.js';
 
 const N = 10;
 const apps = Array.from({ length: N }, (_, i) => `FAULT-${i}`);
@@ -53,20 +60,8 @@ describeWithEureka('eureka faults (real server): freeze, kill and restart empty,
     const detected = await fb.waitStale(true, STALE_AFTER_MS + 3_000);
     t.diagnostic(`eureka killed: stale after ${detected} ms`);
     await server.restart();
-    await eventually(
-      async () => ((await fb.metric('irb_registry_deletions_held')) === N ? true : undefined),
-      20_000,
-    );
-    assert.equal(fb.status().state, 'stale');
-    await registerAll();
-    await eventually(
-      async () => ((await fb.metric('irb_registry_deletions_held')) === 0 ? true : undefined),
-      15_000,
-    );
-    await fb.waitStale(false, 15_000);
-    await sleep(HOLD_MS + 1_000);
-    assert.equal(fb.served(), N);
-    assert.equal(fb.lowest(), N, 'no service was deleted at any moment');
+    await waitHeld(fb, N, 20_000);
+    await refillNothingDeleted(fb, N, registerAll);
   });
 
   test('every instance deregistered at once and never refilled: the loss is applied once the hold window ends (full convergence)', async (t) => {

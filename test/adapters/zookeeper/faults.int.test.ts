@@ -3,7 +3,14 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { after, before, test } from 'node:test';
 import { DubboZk, providerUrl } from '../../support/dubbo-zk.js';
 import { eventually } from '../../support/bridge.js';
-import { HOLD_MS, STALE_AFTER_MS, startFaultBridge, type FaultBridge } from '../../support/faults.js';
+import {
+  HOLD_MS,
+  STALE_AFTER_MS,
+  refillNothingDeleted,
+  startFaultBridge,
+  waitHeld,
+  type FaultBridge,
+} from '../../support/faults.js';
 import { ZooKeeperServer, describeWithZooKeeper } from '../../support/zookeeper.js';
 
 const N = 10;
@@ -82,20 +89,8 @@ describeWithZooKeeper('zookeeper faults (real server): freeze, kill and restart,
   test('wiped (every provider gone at once): the loss is held, providers re-registered in the window are never deleted', async () => {
     fb.markLowest();
     await wipe();
-    await eventually(
-      async () => ((await fb.metric('irb_registry_deletions_held')) === N ? true : undefined),
-      15_000,
-    );
-    assert.equal(fb.status().state, 'stale');
-    await registerAll();
-    await eventually(
-      async () => ((await fb.metric('irb_registry_deletions_held')) === 0 ? true : undefined),
-      15_000,
-    );
-    await fb.waitStale(false, 15_000);
-    await sleep(HOLD_MS + 1_000);
-    assert.equal(fb.served(), N);
-    assert.equal(fb.lowest(), N, 'no service was deleted at any moment');
+    await waitHeld(fb, N, 15_000);
+    await refillNothingDeleted(fb, N, registerAll);
   });
 
   test('data dir wiped and restarted empty: the refused old session is replaced, the loss is held, then applied (full convergence)', async (t) => {
