@@ -104,3 +104,10 @@ export async function refillNothingDeleted(
   assert.equal(fb.lowest(), n, 'no service was deleted at any moment');
   return fresh;
 }
+
+/** Waits for the registry to be reported stale and checks it happened within `staleAfter` (1 s slack); returns the ms it took. */
+export async function staleWithinBound(fb: FaultBridge): Promise<number> {
+  const detected = await fb.waitStale(true, STALE_AFTER_MS + 3_000);
+  assert.ok(detected <= STALE_AFTER_MS + 1_000, `stale after ${detected} ms`);
+  return detected;
+}

@@ -7,6 +7,7 @@ import {
   HOLD_MS,
   STALE_AFTER_MS,
   refillNothingDeleted,
+  staleWithinBound,
   startFaultBridge,
   waitHeld,
   type FaultBridge,
@@ -43,9 +44,8 @@ describeWithConsul('consul faults (real agent): freeze, kill, restart empty', (b
   test('frozen (SIGSTOP) past its timeouts: stale within staleAfter, nothing deleted, fresh again after SIGCONT', async (t) => {
     fb.markLowest();
     consul.freeze();
-    const detected = await fb.waitStale(true, STALE_AFTER_MS + 3_000);
+    const detected = await staleWithinBound(fb);
     t.diagnostic(`consul frozen: stale after ${detected} ms (bound ${STALE_AFTER_MS} ms)`);
-    assert.ok(detected <= STALE_AFTER_MS + 1_000, `stale after ${detected} ms`);
     assert.equal(await fb.metric('irb_registry_stale'), 1);
     await sleep(STALE_AFTER_MS * 2);
     consul.thaw();

@@ -7,6 +7,7 @@ import {
   HOLD_MS,
   STALE_AFTER_MS,
   refillNothingDeleted,
+  staleWithinBound,
   startFaultBridge,
   waitHeld,
   type FaultBridge,
@@ -44,9 +45,8 @@ describeWithEureka('eureka faults (real server): freeze, kill and restart empty,
   test('frozen (SIGSTOP) past its timeouts: stale within staleAfter, nothing deleted, fresh again after SIGCONT', async (t) => {
     fb.markLowest();
     server.freeze();
-    const detected = await fb.waitStale(true, STALE_AFTER_MS + 3_000);
+    const detected = await staleWithinBound(fb);
     t.diagnostic(`eureka frozen: stale after ${detected} ms (bound ${STALE_AFTER_MS} ms)`);
-    assert.ok(detected <= STALE_AFTER_MS + 1_000, `stale after ${detected} ms`);
     await sleep(STALE_AFTER_MS * 2);
     server.thaw();
     const recovered = await fb.waitStale(false, 20_000);
