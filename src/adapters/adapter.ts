@@ -7,7 +7,9 @@ export type AdapterState = 'starting' | 'synced' | 'stale' | 'stopped';
 /**
  * Where an adapter sends what it finds. Calls may come at any time after
  * `start()` was called; the pipeline diffs them, so re-sending an unchanged
- * service costs one conversion and no push.
+ * service costs a comparison, no conversion and no push. A service object,
+ * once sent, is never changed: a change is sent as a new object (re-sending
+ * the very same object is recognised as "unchanged" without reading it).
  */
 export interface RegistrySink {
   /** Adds or replaces one service (keyed by `service.id`). */

@@ -93,14 +93,17 @@ export function planPorts(service: RegistryService): PortPlan {
  */
 export function endpointPorts(ports: readonly ServicePortSpec[], workload: Workload): Record<string, number> {
   const own = workload.ports;
+  const byName = (a: ServicePortSpec, b: ServicePortSpec): number => compareStrings(a.name, b.name);
+  // Callers that convert many endpoints pass the ports sorted already: no copy and sort per endpoint.
+  const sorted = ports.every((p, i) => i === 0 || byName(ports[i - 1]!, p) <= 0)
+    ? ports
+    : [...ports].sort(byName);
   return Object.fromEntries(
-    [...ports]
-      .sort((a, b) => compareStrings(a.name, b.name))
-      .map((p) => {
-        const same = own.find((v) => v.instance.port === p.number);
-        const sameProto = own.find((v) => v.protocol === p.protocol);
-        return [p.name, (same ?? sameProto ?? own[0]!).instance.port];
-      }),
+    sorted.map((p) => {
+      const same = own.find((v) => v.instance.port === p.number);
+      const sameProto = own.find((v) => v.protocol === p.protocol);
+      return [p.name, (same ?? sameProto ?? own[0]!).instance.port];
+    }),
   );
 }
 
@@ -110,16 +113,18 @@ function validInstances(service: RegistryService, warnings: ConvertWarning[]): V
   // instances on one address and port is served, so a re-listing in another
   // order converts to the same bytes.
   for (const instance of [...service.instances].sort(compareInstances)) {
-    const where = `instance ${instance.id ?? `${String(instance.address)}:${String(instance.port)}`}`;
+    // Only a warning needs the text.
+    const where = (): string =>
+      `instance ${instance.id ?? `${String(instance.address)}:${String(instance.port)}`}`;
     if (!Number.isInteger(instance.port) || instance.port < 1 || instance.port > 65535) {
       warnings.push(
-        warning('INSTANCE_INVALID', `${where}: port ${String(instance.port)} is not 1-65535; skipped`),
+        warning('INSTANCE_INVALID', `${where()}: port ${String(instance.port)} is not 1-65535; skipped`),
       );
       continue;
     }
     const address = servableAddress(instance.address);
     if ('problem' in address) {
-      warnings.push(warning('INSTANCE_INVALID', `${where}: ${address.problem}; skipped`));
+      warnings.push(warning('INSTANCE_INVALID', `${where()}: ${address.problem}; skipped`));
       continue;
     }
     const requested = instance.protocol ?? service.protocol ?? 'tcp';
@@ -128,7 +133,7 @@ function validInstances(service: RegistryService, warnings: ConvertWarning[]): V
       warnings.push(
         warning(
           'PROTOCOL_UNKNOWN',
-          `${where}: protocol "${String(requested)}" is unknown to Istio; using TCP`,
+          `${where()}: protocol "${String(requested)}" is unknown to Istio; using TCP`,
         ),
       );
       protocol = 'TCP';
@@ -147,11 +152,13 @@ function validInstances(service: RegistryService, warnings: ConvertWarning[]): V
  */
 function servableAddress(address: unknown): { value: string } | { problem: string } {
   if (typeof address !== 'string') return { problem: `address ${String(address)} is not text` };
-  const shown = JSON.stringify(address);
   if (address.includes('%')) {
-    return { problem: `address ${shown} is zone-scoped (a zone only means something on its own host)` };
+    return {
+      problem: `address ${JSON.stringify(address)} is zone-scoped (a zone only means something on its own host)`,
+    };
   }
   if (isIP(address) !== 0) return { value: address };
+  const shown = JSON.stringify(address);
   // A fully qualified host name may end in a dot; Istio wants it without.
   const host = address.replace(/\.$/, '').toLowerCase();
   if (/^[0-9.]+$/.test(host)) return { problem: `address ${shown} is not a valid IPv4 address` };

@@ -4,8 +4,42 @@ import { compareStrings } from '../util/compare.js';
 
 const NAME_RE = /^[A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?$/;
 
+/**
+ * Remembered answers for label keys and values, which repeat across every
+ * endpoint (`version`, `zone`, `v1`). Bounded: emptied when full, so
+ * registry input can make it hold at most MEMO_MAX short strings.
+ */
+const MEMO_MAX = 4096;
+const MEMO_TEXT_MAX = 320;
+
+function memoised(test: (s: string) => boolean): (s: string) => boolean {
+  const memo = new Map<string, boolean>();
+  return (s) => {
+    if (s.length > MEMO_TEXT_MAX) return test(s);
+    let ok = memo.get(s);
+    if (ok === undefined) {
+      if (memo.size >= MEMO_MAX) memo.clear();
+      ok = test(s);
+      memo.set(s, ok);
+    }
+    return ok;
+  };
+}
+
+const validKey = memoised(checkLabelKey);
+const validValue = memoised(checkLabelValue);
+
 /** Kubernetes label key: optional DNS-1123 prefix and '/', then a name of at most 63 characters. */
 export function isValidLabelKey(key: string): boolean {
+  return validKey(key);
+}
+
+/** Kubernetes label value: empty, or at most 63 of [A-Za-z0-9-_.] starting and ending alphanumeric. */
+export function isValidLabelValue(value: string): boolean {
+  return validValue(value);
+}
+
+function checkLabelKey(key: string): boolean {
   const slash = key.lastIndexOf('/');
   const prefix = slash >= 0 ? key.slice(0, slash) : undefined;
   const name = slash >= 0 ? key.slice(slash + 1) : key;
@@ -13,8 +47,7 @@ export function isValidLabelKey(key: string): boolean {
   return name.length > 0 && name.length <= 63 && NAME_RE.test(name);
 }
 
-/** Kubernetes label value: empty, or at most 63 of [A-Za-z0-9-_.] starting and ending alphanumeric. */
-export function isValidLabelValue(value: string): boolean {
+function checkLabelValue(value: string): boolean {
   return value === '' || (value.length <= 63 && NAME_RE.test(value));
 }
 
@@ -37,7 +70,12 @@ export function cleanLabels(
   // Built from entries, never by assignment: a key such as `__proto__` is data.
   const out: [string, string][] = [];
   const warnings: ConvertWarning[] = [];
-  for (const [key, raw] of Object.entries(labels).sort((a, b) => compareStrings(a[0], b[0]))) {
+  const entries = Object.entries(labels);
+  // Registries mostly list labels sorted already: sort only when they are not.
+  if (!entries.every((e, i) => i === 0 || compareStrings(entries[i - 1]![0], e[0]) < 0)) {
+    entries.sort((a, b) => compareStrings(a[0], b[0]));
+  }
+  for (const [key, raw] of entries) {
     const value = String(raw);
     if (!isValidLabelKey(key)) {
       warnings.push(

@@ -35,6 +35,8 @@ export function shortHash(input: string, hexChars = 8): string {
  * long names that share a prefix stay distinct.
  */
 export function toDns1123Label(original: string, max = LABEL_MAX): string {
+  // Already a label the steps below would keep as it is (they also collapse '--').
+  if (max === LABEL_MAX && !original.includes('--') && isDns1123Label(original)) return original;
   let s = original
     .toLowerCase()
     .replace(/[^a-z0-9-]+/g, '-')

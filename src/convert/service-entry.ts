@@ -70,19 +70,27 @@ export function convertService(service: RegistryService, ctx: ConvertContext): C
     resolution: plan.needsDns ? 'DNS' : 'STATIC',
   };
   const resources: IstioResource[] = [];
+  // Sorted once per service, not once per endpoint.
+  const portsByName = [...plan.ports].sort((a, b) => compareStrings(a.name, b.name));
 
   const endpointSpec = (w: Workload, extra?: Record<string, string>): WorkloadEntrySpec => {
     // A Map, not Object.assign: a label key such as `__proto__` is data, never a prototype.
-    const merged = new Map<string, string>();
-    for (const v of [...w.ports].reverse()) {
-      for (const [k, val] of Object.entries(v.instance.labels)) merged.set(k, val);
+    // One port (the common case): its own labels, no merge needed.
+    let given: Readonly<Record<string, string>> = w.ports[0]!.instance.labels;
+    if (w.ports.length > 1) {
+      const merged = new Map<string, string>();
+      for (let i = w.ports.length - 1; i >= 0; i--) {
+        for (const [k, val] of Object.entries(w.ports[i]!.instance.labels)) merged.set(k, val);
+      }
+      given = Object.fromEntries(merged);
     }
-    const cleaned = cleanLabels(Object.fromEntries(merged), `endpoint ${w.address}`);
+    const cleaned = cleanLabels(given, `endpoint ${w.address}`);
     warnings.push(...cleaned.warnings);
     const spec: WorkloadEntrySpec = { address: w.address };
-    const ports = endpointPorts(plan.ports, w);
+    const ports = endpointPorts(portsByName, w);
     if (Object.keys(ports).length > 0) spec.ports = ports;
-    const lbls = sortedRecord({ ...cleaned.labels, ...(extra ?? {}) });
+    // cleanLabels' keys are sorted already; only extra labels need a merge and sort.
+    const lbls = extra === undefined ? cleaned.labels : sortedRecord({ ...cleaned.labels, ...extra });
     if (Object.keys(lbls).length > 0) spec.labels = lbls;
     const network = workloadField(w, 'network', warnings);
     if (network) spec.network = network;
@@ -117,13 +125,14 @@ export function convertService(service: RegistryService, ctx: ConvertContext): C
       spec: { ...base, workloadSelector: { labels: selector } },
     });
     const usedNames = new Set<string>();
+    const weLabels = sortedRecord({ ...labels, ...selector });
     for (const w of plan.workloads) {
       const weName = uniqueName(toDns1123Label(`${name}-${w.address}`), usedNames);
       const we: WorkloadEntryResource = {
         kind: 'WorkloadEntry',
         namespace,
         name: weName,
-        labels: sortedRecord({ ...labels, ...selector }),
+        labels: weLabels,
         annotations,
         spec: endpointSpec(w, selector),
       };
@@ -143,6 +152,10 @@ function workloadField<K extends 'network' | 'locality' | 'weight' | 'serviceAcc
   field: K,
   warnings: ConvertWarning[],
 ): RegistryInstance[K] | undefined {
+  if (w.ports.length === 1) {
+    const only = w.ports[0]!.instance[field];
+    return only === '' ? undefined : only;
+  }
   const values = w.ports.map((v) => v.instance[field]).filter((x) => x !== undefined && x !== '');
   const chosen = values[0];
   if (values.some((x) => x !== chosen)) {

@@ -286,10 +286,20 @@ export class Pipeline {
       mode: this.mode,
     };
     for (const service of upserts) {
-      // A service re-sent unchanged (a file reload, a registry re-list) costs a
-      // string compare, not a conversion and an encode per resource.
-      const input = JSON.stringify(service);
-      if (state.services.get(service.id)?.input === input) continue;
+      // A service re-sent unchanged (a file reload, a registry re-list) costs an
+      // identity check or a string compare, not a conversion and an encode per
+      // resource. A first sight needs neither (no JSON at a cold start).
+      const prev = state.services.get(service.id);
+      let input: string | undefined;
+      if (prev?.source !== undefined) {
+        if (prev.source === service) continue;
+        prev.input ??= JSON.stringify(prev.source);
+        input = JSON.stringify(service);
+        if (prev.input === input) {
+          prev.source = service;
+          continue;
+        }
+      }
       let result;
       try {
         result = convertService(service, ctx);
@@ -311,7 +321,8 @@ export class Pipeline {
           serviceId: service.id,
           name: service.name,
           resources: new Map(),
-          input: '',
+          source: undefined,
+          input: undefined,
           warnings: [],
           conflicts: new Map(),
           instances: 0,
@@ -321,6 +332,7 @@ export class Pipeline {
         state.services.set(service.id, svc);
         this.owners.set(ownerId, { registry: state, service: svc });
       }
+      svc.source = service;
       svc.input = input;
       svc.instances = service.instances.length;
       svc.live = isLive(service);

@@ -1,6 +1,7 @@
 import type { RegistryIdentity } from '../adapters/definition.js';
 import { warning, type ConvertWarning } from '../convert/warnings.js';
 import type { IstioResource } from '../model/istio.js';
+import type { RegistryService } from '../model/registry.js';
 import type { DeletionGuard } from './deletion-guard.js';
 
 export interface ServiceState {
@@ -9,8 +10,13 @@ export interface ServiceState {
   readonly name: string;
   /** store key (`Kind|ns/name`) -> resource this service wants served. */
   resources: Map<string, IstioResource>;
-  /** The service as last converted (JSON), to skip unchanged re-sends. */
-  input: string;
+  /**
+   * The service as last converted, to skip unchanged re-sends: the very
+   * object (a sink never sees a sent service change), and its JSON once a
+   * different object for the same id had to be compared with it.
+   */
+  source: RegistryService | undefined;
+  input: string | undefined;
   /** Conversion warnings of the last update. */
   warnings: ConvertWarning[];
   /** store key -> owner id whose resource is served instead of this service's. */

@@ -41,6 +41,8 @@ describe('convertService names', () => {
     ['org.apache.dubbo.demo.DemoService', 'org-apache-dubbo-demo-demoservice'],
     ['--weird__name--', 'weird-name'],
     ['ünïcode', 'n-code'],
+    // a valid DNS label with a run of dashes is still collapsed, as any other name
+    ['a--b', 'a-b'],
   ];
   for (const [input, expected] of cases) {
     test(`"${input}" is served as "${expected}" with the original kept in an annotation`, () => {
@@ -191,6 +193,37 @@ describe('convertService ports and endpoints', () => {
     const ep = (r.resources[0] as ServiceEntryResource).spec.endpoints![0]!;
     assert.deepEqual(ep.labels, { ok: '', version: 'v1', zone: 'eu_west_1' });
     assert.deepEqual(r.warnings.map((w) => w.code).sort(), ['LABEL_DROPPED', 'LABEL_MENDED']);
+  });
+
+  test('label answers are remembered only up to a bound: after thousands of distinct keys, old and new keys are still judged right', () => {
+    for (let round = 0; round < 2; round++) {
+      const labels: Record<string, string> = {};
+      for (let i = 0; i < 5000; i++) labels[`k${round}-${i}`] = i % 2 === 0 ? `v${i}` : `bad value ${i}`;
+      labels['bad key!'] = 'x';
+      const r = convertService(svc('a', [inst('10.0.0.1', 80, { labels })]), ctx);
+      const ep = (r.resources[0] as ServiceEntryResource).spec.endpoints![0]!;
+      assert.equal(Object.keys(ep.labels!).length, 5000);
+      assert.equal(ep.labels![`k${round}-1`], `bad_value_1`);
+      assert.equal(ep.labels![`k${round}-2`], 'v2');
+      assert.equal(r.warnings.filter((w) => w.code === 'LABEL_DROPPED').length, 1);
+      assert.equal(r.warnings.filter((w) => w.code === 'LABEL_MENDED').length, 2500);
+    }
+  });
+
+  test('labels of two ports of one address are merged, the lower port winning a shared key', () => {
+    const r = convertService(
+      svc('a', [
+        inst('10.0.0.1', 81, { labels: { shared: 'high', only81: 'x' } }),
+        inst('10.0.0.1', 80, { labels: { shared: 'low', only80: 'y' } }),
+      ]),
+      ctx,
+    );
+    const ep = (r.resources[0] as ServiceEntryResource).spec.endpoints![0]!;
+    assert.deepEqual(Object.entries(ep.labels!), [
+      ['only80', 'y'],
+      ['only81', 'x'],
+      ['shared', 'low'],
+    ]);
   });
 
   test('per-address fields come from whichever port sets them, and a disagreement is warned about', () => {

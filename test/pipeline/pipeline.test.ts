@@ -34,6 +34,28 @@ describe('Pipeline', () => {
     assert.equal(changes.length, 1);
   });
 
+  test('an unchanged service is recognised whether the very same object or an equal new one is re-sent, and a change after either is applied', () => {
+    const { pipeline, changes, store } = setup();
+    const sink = pipeline.attach({ name: 'r', type: 'file', namespace: 'ns' });
+    const first = svc('a', '10.0.0.1');
+    sink.upsert(first);
+    sink.upsert(first);
+    sink.upsert(svc('a', '10.0.0.1'));
+    assert.equal(changes.length, 1);
+    sink.upsert(svc('a', '10.0.0.2'));
+    assert.equal(changes.length, 2);
+    // back to the first object: compared by content with the latest state, not skipped by identity
+    sink.upsert(first);
+    assert.equal(changes.length, 3);
+    const endpoints = (
+      store.kind('ServiceEntry').get('ns/a')!.resource.spec as { endpoints: { address: string }[] }
+    ).endpoints;
+    assert.deepEqual(
+      endpoints.map((e) => e.address),
+      ['10.0.0.1'],
+    );
+  });
+
   test('replaceAll removes services that are no longer listed and changes only what differs', () => {
     const { pipeline, changes, store } = setup();
     const sink = pipeline.attach({ name: 'r', type: 'file', namespace: 'ns' });
