@@ -1,7 +1,6 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { Logger } from 'pino';
 import { BridgeError, errorMessage } from '../errors.js';
-import { renderManifests, toManifest } from '../manifest/render.js';
 import { SERVED_KINDS } from '../codec/kinds.js';
 import type { ClientInfo } from '../mcp/stream-host.js';
 import type { RegistryStatus } from '../pipeline/status.js';
@@ -90,6 +89,8 @@ export class AdminServer {
       case '/debug/resources': {
         const format = url.searchParams.get('format');
         if (format === 'yaml') {
+          // Loaded on first use: the YAML writer is not part of every start.
+          const { renderManifests, toManifest } = await import('../manifest/render.js');
           const manifests = SERVED_KINDS.flatMap((k) =>
             store
               .kind(k)

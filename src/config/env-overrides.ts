@@ -1,4 +1,4 @@
-import { parse as parseYamlScalar } from 'yaml';
+import { CORE_SCHEMA, load as loadYaml } from 'js-yaml';
 import { ConfigError } from '../errors.js';
 import { normalizeKey, type KeyInfo } from './schema-keys.js';
 import { compareStrings } from '../util/compare.js';
@@ -34,7 +34,7 @@ export function applyEnvOverrides(
 
 function typed(raw: string, info: KeyInfo | undefined): unknown {
   if (raw === '' || info?.stringOnly) return raw;
-  return parseYamlScalar(raw) as unknown;
+  return loadYaml(raw, { schema: CORE_SCHEMA });
 }
 
 /** Sets the value; returns why it could not, or undefined. */

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
-import { parse as parseYaml } from 'yaml';
+import { CORE_SCHEMA, load as loadYaml } from 'js-yaml';
 import type { z } from 'zod';
 import type { AdapterDefinition, RegistryIdentity } from '../adapters/definition.js';
 import { BridgeError, ConfigError, errorMessage } from '../errors.js';
@@ -39,7 +39,7 @@ export function loadConfigFile(path: string, catalog: AdapterCatalog, env = proc
   }
   let doc: unknown;
   try {
-    doc = parseYaml(text);
+    doc = loadYaml(text, { schema: CORE_SCHEMA });
   } catch (err) {
     throw new ConfigError(`config file ${path} is not valid YAML: ${errorMessage(err)}`);
   }
