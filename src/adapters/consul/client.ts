@@ -1,3 +1,4 @@
+import { isLoopbackHost } from '../kit/loopback.js';
 import { BridgeError, errorMessage } from '../../errors.js';
 import { AbortedError } from '../kit/aborted.js';
 import { HttpGetter, redactAddress } from '../kit/http-get.js';
@@ -55,9 +56,13 @@ export class ConsulClient {
   /** The address without user:password, for messages. */
   readonly address: string;
 
+  /** The agent is on this host: answers are asked for uncompressed. */
+  private readonly local: boolean;
+
   constructor(private readonly opts: ConsulClientOptions) {
     this.base = new URL(opts.address.endsWith('/') ? opts.address : `${opts.address}/`);
     this.address = redactAddress(opts.address);
+    this.local = isLoopbackHost(this.base.hostname);
     this.http = new HttpGetter({
       label: 'Consul',
       address: this.address,
@@ -118,9 +123,10 @@ export class ConsulClient {
   ): Promise<{ status: number; text: string; index: string | undefined }> {
     const headers: Record<string, string> = {
       accept: 'application/json',
-      'accept-encoding': 'gzip',
       'user-agent': 'istio-registry-bridge',
     };
+    // Compression pays over a network; to an agent on this host it only costs CPU on both ends.
+    if (!this.local) headers['accept-encoding'] = 'gzip';
     const token = this.opts.token.current();
     if (token !== undefined) headers['x-consul-token'] = token;
     const where = dc === undefined ? '' : ` (datacenter ${dc})`;

@@ -75,6 +75,15 @@ describe('consul HTTP client', () => {
     assert.equal(seen[0]!.headers['x-consul-token'], undefined);
   });
 
+  test('asks an agent on this host for uncompressed answers (gzip would only cost CPU on both ends)', async () => {
+    seen = [];
+    handler = (_req, res) => res.end('{}');
+    const c = client();
+    await c.get('v1/catalog/services', { signal });
+    c.close();
+    assert.equal(seen[0]!.headers['accept-encoding'], undefined);
+  });
+
   test('reads gzip answers', async () => {
     handler = (_req, res) => {
       res.setHeader('Content-Encoding', 'gzip');
