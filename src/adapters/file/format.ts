@@ -1,5 +1,6 @@
 import type { RegistryService } from '../../model/registry.js';
 import { readServiceItem, type ServiceItem } from './service-item.js';
+import { parsePieces } from './pieces.js';
 import { splitServices } from './split.js';
 import { loadYaml, PlainScalar } from './yaml-load.js';
 
@@ -65,22 +66,6 @@ function splitItems(text: string): Item[] | undefined {
 }
 
 /**
- * Parses pieces of a split file as one list (one parser call, however many):
- * joined in file order they are exactly the file's list lines, so the list
- * has one element per piece. Anything else means the cut was wrong.
- */
-function parsePieces(pieces: readonly Item[]): unknown[] {
-  let list: unknown;
-  try {
-    list = loadYaml(pieces.map((p) => p.key).join('\n'));
-  } catch {
-    throw new NotSplittable();
-  }
-  if (!Array.isArray(list) || list.length !== pieces.length) throw new NotSplittable();
-  return list;
-}
-
-/**
  * Reads the file registry format. A reader remembers each item it validated,
  * by content: reading the file again after one service changed parses and
  * validates that service only, and returns the very same RegistryService
@@ -115,7 +100,8 @@ export class RegistryFileReader {
     // which keeps the peak heap (and so the RSS) low and the garbage young.
     for (let from = 0; from < misses.length; from += PARSE_BATCH) {
       const batch = misses.slice(from, from + PARSE_BATCH);
-      const values = parsePieces(batch);
+      const values = parsePieces(batch.map((item) => item.key));
+      if (values === undefined) throw new NotSplittable();
       batch.forEach((item, i) => {
         if (!next.has(item.key)) next.set(item.key, readServiceItem(values[i]));
       });

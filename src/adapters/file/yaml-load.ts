@@ -42,6 +42,31 @@ const SCHEMA = CORE_SCHEMA.withTags(
   keepingSource(boolCoreTag),
 );
 
+/** The schema's implicit scalar tags (null, bool, int, float), in the order it tries them. */
+const IMPLICIT_TAGS = SCHEMA.tags.filter(
+  (t): t is ScalarTagDefinition => t.nodeKind === 'scalar' && t.implicit,
+);
+/** The schema's tag for a plain scalar that no implicit tag matched (a schema always has one). */
+const STRING_TAG = SCHEMA.tags.find(
+  (t): t is ScalarTagDefinition => t.nodeKind === 'scalar' && t.tagName === 'tag:yaml.org,2002:str',
+)!;
+
+/**
+ * What loadYaml makes of a plain (unquoted, untagged) scalar written `source`:
+ * null, a PlainScalar or a string. The schema's own tags, tried the way
+ * js-yaml tries them: in schema order, each only for the first characters it
+ * declares, else the string tag.
+ */
+export function resolvePlainScalar(source: string): unknown {
+  const first = source.charAt(0);
+  for (const tag of IMPLICIT_TAGS) {
+    if (tag.implicitFirstChars !== null && !tag.implicitFirstChars.includes(first)) continue;
+    const v: unknown = tag.resolve(source, false, tag.tagName);
+    if (v !== NOT_RESOLVED) return v;
+  }
+  return STRING_TAG.resolve(source, false, STRING_TAG.tagName);
+}
+
 /** A YAML syntax error, with the 1-based line it was found on. */
 export class YamlSyntaxError extends Error {
   constructor(
