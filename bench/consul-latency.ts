@@ -7,18 +7,28 @@
  *     check fail/pass, instance register/deregister). For each, from Consul
  *     answering the PUT to (a) a bare blocking query on node:http returning the
  *     new state and (b) the bridge's SotW ServiceEntry response showing it.
- * [5] Cold start with 1,000 services x 5 instances: bridge spawn to the first
- *     full ServiceEntry response, against a bare client fetching the catalog
- *     and every service's health with the same concurrency.
+ * [5] Cold start with 1,000 services x 5 instances, both sides fresh node
+ *     processes timed from spawn: the bridge to its first ServiceEntry
+ *     response holding every service and endpoint, against a bare client
+ *     program (support/bare-consul-child.ts) reading the catalog and every
+ *     service's health over plain node:http, 100 requests in flight like the
+ *     bridge, until it has seen every instance. The ratio is judged against
+ *     issue 11's target (<= 1.5x). The same read inside the already-warm
+ *     bench process is printed for reference only: it pays no process start
+ *     and runs warm code, so it is not a like-for-like baseline.
  * Figures are reported against the bare client measured in the same run.
  */
 import http from 'node:http';
 import { MIN_INTERVAL_MS } from '../src/adapters/consul/blocking-loop.js';
 import { sharedWaitMs } from '../src/adapters/consul/semaphore.js';
 import { ConsulAgent, findConsul, ttlCheck } from '../test/support/consul.js';
-import { median } from './stats.js';
+import { timeBareChild } from './support/bare-child.js';
+import { assertSeen } from './support/bare-done.js';
+import { readConsul } from './support/bare-consul-read.js';
 import { BridgeChild } from './support/bridge-child.js';
 import { timeBridgeColdStart } from './support/cold-start.js';
+import { emptyRuns, printColdStart } from './support/cold-start-report.js';
+import { httpGet } from './support/consul-http.js';
 import { Latest } from './support/latest.js';
 import {
   addedAtP99,
@@ -42,37 +52,6 @@ const SPACED_GAP_MS = 150;
 const WAIT_MS = 30_000;
 
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
-
-interface HttpAnswer {
-  status: number;
-  index: string | undefined;
-  body: string;
-}
-
-function httpGet(agent: http.Agent, url: string, signal?: AbortSignal): Promise<HttpAnswer> {
-  return new Promise((resolve, reject) => {
-    const req = http.get(url, { agent, signal }, (res) => {
-      const chunks: Buffer[] = [];
-      res.on('data', (c: Buffer) => chunks.push(c));
-      res.on('end', () => {
-        const index = res.headers['x-consul-index'];
-        resolve({
-          status: res.statusCode ?? 0,
-          index: Array.isArray(index) ? index[0] : index,
-          body: Buffer.concat(chunks).toString('utf8'),
-        });
-      });
-      res.on('error', reject);
-    });
-    req.on('error', (err) => reject(new Error(`GET ${url}: ${err.message}`, { cause: err })));
-  });
-}
-
-async function getJson(agent: http.Agent, url: string): Promise<unknown> {
-  const res = await httpGet(agent, url);
-  if (res.status !== 200) throw new Error(`GET ${url}: ${res.status} ${res.body}`);
-  return JSON.parse(res.body) as unknown;
-}
 
 interface HealthEntry {
   Checks?: { Status?: string }[];
@@ -210,8 +189,11 @@ async function latencyBench(bin: string): Promise<void> {
   }
 }
 
+const COLD_PREFIX = 'cold-';
+const COLD_SEEN = { services: COLD_SERVICES, instances: COLD_SERVICES * COLD_INSTANCES };
+
 function coldName(i: number): string {
-  return `cold-${String(i).padStart(4, '0')}`;
+  return `${COLD_PREFIX}${String(i).padStart(4, '0')}`;
 }
 
 async function registerColdServices(consul: ConsulAgent): Promise<void> {
@@ -232,25 +214,18 @@ async function registerColdServices(consul: ConsulAgent): Promise<void> {
   });
 }
 
-/** The bare client: catalog, then every service's health, `CONCURRENCY` at a time. */
-async function bareColdStart(base: string): Promise<number> {
-  const agent = new http.Agent({ keepAlive: true, maxSockets: CONCURRENCY });
-  try {
-    const t0 = performance.now();
-    const catalog = (await getJson(agent, `${base}/v1/catalog/services`)) as Record<string, unknown>;
-    const names = Object.keys(catalog).filter((n) => n.startsWith('cold-'));
-    let instances = 0;
-    await inParallel(names, CONCURRENCY, async (name) => {
-      const body = await getJson(agent, `${base}/v1/health/service/${encodeURIComponent(name)}`);
-      instances += (body as unknown[]).length;
-    });
-    const ms = performance.now() - t0;
-    if (names.length !== COLD_SERVICES || instances !== COLD_SERVICES * COLD_INSTANCES)
-      throw new Error(`bare client saw ${names.length} services, ${instances} instances`);
-    return ms;
-  } finally {
-    agent.destroy();
-  }
+/** The bare client inside the bench process (warm, no process start), for reference. */
+async function bareInProcess(base: string): Promise<number> {
+  const t0 = performance.now();
+  const seen = await readConsul(base, COLD_PREFIX, CONCURRENCY);
+  const ms = performance.now() - t0;
+  assertSeen(seen, COLD_SEEN, 'bare client in the bench process');
+  return ms;
+}
+
+/** The bare client as a program of its own: spawn to everything read. */
+function bareChild(base: string): Promise<number> {
+  return timeBareChild('bare-consul-child', [base, COLD_PREFIX, String(CONCURRENCY)], COLD_SEEN, 60_000);
 }
 
 async function coldStartBench(bin: string): Promise<void> {
@@ -261,19 +236,19 @@ async function coldStartBench(bin: string): Promise<void> {
     console.log(
       `    registered ${COLD_SERVICES} services x ${COLD_INSTANCES} instances on ${COLD_NODES} nodes in ${((performance.now() - t) / 1000).toFixed(1)} s`,
     );
-    const bare: number[] = [];
-    const bridge: number[] = [];
-    const listen: number[] = [];
+    const runs = emptyRuns();
     for (let r = 0; r < COLD_RUNS; r++) {
-      bare.push(await bareColdStart(consul.address));
-      const b = await timeBridgeColdStart(await startBridge(consul.address, ['cold-*']), {
+      runs.inProcess.push(await bareInProcess(consul.address));
+      runs.bareChild.push(await bareChild(consul.address));
+      const b = await timeBridgeColdStart(await startBridge(consul.address, [`${COLD_PREFIX}*`]), {
         nodeId: 'bench~consul',
-        services: COLD_SERVICES,
+        services: COLD_SEEN.services,
+        endpoints: COLD_SEEN.instances,
         listenTimeoutMs: 15_000,
         fullTimeoutMs: 60_000,
       });
-      bridge.push(b.totalMs);
-      listen.push(b.listenMs);
+      runs.bridge.push(b.totalMs);
+      runs.listen.push(b.listenMs);
       // Consul 1.8 keeps a blocking query's connection until its wait ends, even after the
       // client closed it, and caps connections per client IP at 200 (limits.http_max_conns_per_client):
       // the stopped bridge's health queries plus the next run's would pass it, so let them run out
@@ -284,19 +259,10 @@ async function coldStartBench(bin: string): Promise<void> {
         await sleep(shared + shared / 16 + 500);
       }
     }
-    const mb = median(bare);
-    const mx = median(bridge);
-    const list = (xs: number[]): string => xs.map((x) => x.toFixed(0)).join(', ');
     console.log(
-      `[5] Consul cold start, ${COLD_SERVICES} services x ${COLD_INSTANCES} instances (median of ${COLD_RUNS}, concurrency ${CONCURRENCY}):`,
+      `[5] Consul cold start, ${COLD_SERVICES} services x ${COLD_INSTANCES} instances (median of ${COLD_RUNS}, ${CONCURRENCY} requests in flight; each run: in-process reference, bare child, bridge):`,
     );
-    console.log(`    bare client (catalog + every health query): ${mb.toFixed(0)} ms (${list(bare)})`);
-    console.log(
-      `    bridge, spawn -> full ServiceEntry response: ${mx.toFixed(0)} ms (${list(bridge)}), of which process start to xDS port open ${median(listen).toFixed(0)} ms`,
-    );
-    console.log(
-      `    -> bridge ${(mx / mb).toFixed(1)}x the bare client (${((mx - median(listen)) / mb).toFixed(1)}x counting from the xDS port open)`,
-    );
+    printColdStart(runs, 'catalog and every health answer read');
   } finally {
     await consul.stop();
   }

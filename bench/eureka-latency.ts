@@ -14,13 +14,30 @@
  * [7] Bytes per refresh with 2,000 instances (200 apps x 10): a full fetch
  *     against a delta (no change, one change, ten changes), as the adapter's
  *     client receives them (gzip) and uncompressed.
+ * [8] Cold start, 1,000 apps x 5 instances on a fresh server holding only
+ *     them, both sides fresh node processes timed from spawn: the bridge to
+ *     its first ServiceEntry response holding every app and instance (the
+ *     adapter reports synced after its first full fetch is applied, and the
+ *     xDS server answers no ServiceEntry request before that), against a bare
+ *     client program (support/bare-eureka-child.ts) making the one full fetch
+ *     of /apps a Eureka client starts with (JSON, gzip accepted, as the
+ *     bridge asks) and parsing it. The ratio is judged against issue 11's
+ *     target (<= 1.5x). The same fetch inside the already-warm bench process
+ *     is printed for reference only; the first one also fills the server's
+ *     response cache, so every timed fetch finds it filled.
  */
 import http from 'node:http';
 import { cpus, loadavg } from 'node:os';
 import { EurekaClient } from '../src/adapters/eureka/client.js';
-import { EurekaServer, eurekaFixture } from '../test/support/eureka.js';
+import { EurekaServer, eurekaFixture, type EurekaFixture, type InstanceDef } from '../test/support/eureka.js';
+import { inParallel } from '../test/support/in-parallel.js';
 import { freePort } from '../test/support/ports.js';
+import { timeBareChild } from './support/bare-child.js';
+import { assertSeen } from './support/bare-done.js';
+import { readEureka } from './support/bare-eureka-read.js';
 import { BridgeChild } from './support/bridge-child.js';
+import { timeBridgeColdStart } from './support/cold-start.js';
+import { emptyRuns, printColdStart } from './support/cold-start-report.js';
 import { Latest } from './support/latest.js';
 import {
   addedAtP99,
@@ -38,6 +55,12 @@ const PER_APP = 10;
 /** Long enough for both pollers to see every change; short so [7]'s steady delta is empty. */
 const DELTA_RETENTION_MS = 4000;
 const LAT_APP = 'BENCH-LAT';
+const REGISTER_IN_FLIGHT = 16;
+const COLD_APPS = Number(process.env['BENCH_EUREKA_COLD_APPS'] ?? 1000);
+const COLD_PER_APP = 5;
+const COLD_RUNS = 3;
+/** Lower case: Eureka upper-cases app names, the bridge and the bare reader compare them in lower case. */
+const COLD_PREFIX = 'cold-app-';
 
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 
@@ -227,9 +250,14 @@ async function latencyBench(server: EurekaServer): Promise<void> {
   }
 }
 
+/** Registers every instance, `REGISTER_IN_FLIGHT` REST calls at a time. */
+async function registerAll(server: EurekaServer, regs: readonly InstanceDef[]): Promise<void> {
+  await inParallel(regs, REGISTER_IN_FLIGHT, (r) => server.register(r));
+}
+
 async function bytesBench(server: EurekaServer): Promise<void> {
   const t = performance.now();
-  const regs: { app: string; id: string; ip: string }[] = [];
+  const regs: InstanceDef[] = [];
   for (let a = 0; a < APPS; a++) {
     for (let k = 0; k < PER_APP; k++) {
       const n = a * PER_APP + k;
@@ -237,18 +265,11 @@ async function bytesBench(server: EurekaServer): Promise<void> {
         app: `bench-app-${String(a).padStart(3, '0')}`,
         id: `i-${n}`,
         ip: `10.30.${n >> 8}.${n & 255}`,
+        metadata: { zone: `z${(n + 1) % 3}`, version: 'v1', protocol: 'http' },
       });
     }
   }
-  let next = 0;
-  await Promise.all(
-    Array.from({ length: 16 }, async () => {
-      while (next < regs.length) {
-        const r = regs[next++]!;
-        await server.register({ ...r, metadata: { zone: `z${next % 3}`, version: 'v1', protocol: 'http' } });
-      }
-    }),
-  );
+  await registerAll(server, regs);
   const instances = regs.length;
   console.log(
     `[7] Eureka bytes per refresh, ${APPS} apps x ${PER_APP} instances (+ the ${LAT_APP} app), registered in ${((performance.now() - t) / 1000).toFixed(1)} s`,
@@ -287,6 +308,80 @@ async function bytesBench(server: EurekaServer): Promise<void> {
   }
 }
 
+const COLD_SEEN = { services: COLD_APPS, instances: COLD_APPS * COLD_PER_APP };
+
+function coldApp(a: number): string {
+  return `${COLD_PREFIX}${String(a).padStart(4, '0')}`;
+}
+
+/** The bare client inside the bench process (warm, no process start), for reference. */
+async function bareInProcess(base: string): Promise<number> {
+  const t0 = performance.now();
+  const seen = await readEureka(base, COLD_PREFIX);
+  const ms = performance.now() - t0;
+  assertSeen(seen, COLD_SEEN, 'bare client in the bench process');
+  return ms;
+}
+
+/** The bare client as a program of its own: spawn to the full fetch read and parsed. */
+function bareChild(base: string): Promise<number> {
+  return timeBareChild('bare-eureka-child', [base, COLD_PREFIX], COLD_SEEN, 60_000);
+}
+
+/** `registry-bridge serve` reading the cold-start apps, with the default refreshInterval. */
+function startColdBridge(address: string): Promise<BridgeChild> {
+  return BridgeChild.start('irb-bench-eureka-cold-', {
+    name: 'eureka',
+    type: 'eureka',
+    address,
+    services: { include: [`${COLD_PREFIX}*`] },
+  });
+}
+
+/** [8] on a fresh server holding only the cold-start apps. */
+async function coldStartBench(fixture: EurekaFixture): Promise<void> {
+  const server = await EurekaServer.start(fixture);
+  try {
+    const t = performance.now();
+    const regs: InstanceDef[] = [];
+    for (let a = 0; a < COLD_APPS; a++) {
+      for (let k = 0; k < COLD_PER_APP; k++) {
+        const n = a * COLD_PER_APP + k;
+        regs.push({
+          app: coldApp(a),
+          id: `c-${n}`,
+          ip: `10.50.${n >> 8}.${n & 255}`,
+          metadata: { zone: `z${n % 3}`, version: `v${k % 2}`, protocol: 'http' },
+        });
+      }
+    }
+    await registerAll(server, regs);
+    console.log(
+      `    registered ${COLD_APPS} apps x ${COLD_PER_APP} instances in ${((performance.now() - t) / 1000).toFixed(1)} s (${REGISTER_IN_FLIGHT} registrations in flight)`,
+    );
+    const runs = emptyRuns();
+    for (let r = 0; r < COLD_RUNS; r++) {
+      runs.inProcess.push(await bareInProcess(server.address));
+      runs.bareChild.push(await bareChild(server.address));
+      const b = await timeBridgeColdStart(await startColdBridge(server.address), {
+        nodeId: 'bench~eureka',
+        services: COLD_SEEN.services,
+        endpoints: COLD_SEEN.instances,
+        listenTimeoutMs: 15_000,
+        fullTimeoutMs: 60_000,
+      });
+      runs.bridge.push(b.totalMs);
+      runs.listen.push(b.listenMs);
+    }
+    console.log(
+      `[8] Eureka cold start, ${COLD_APPS} apps x ${COLD_PER_APP} instances (median of ${COLD_RUNS}; one full fetch of /apps as JSON, gzip; each run: in-process reference, bare child, bridge):`,
+    );
+    printColdStart(runs, 'GET /apps read and parsed');
+  } finally {
+    await server.stop();
+  }
+}
+
 export async function runEurekaBench(): Promise<void> {
   const fixture = eurekaFixture();
   if ('missing' in fixture) {
@@ -301,5 +396,6 @@ export async function runEurekaBench(): Promise<void> {
   } finally {
     await server.stop();
   }
+  await coldStartBench(fixture);
   console.log(`    (Eureka bench took ${((performance.now() - t0) / 1000).toFixed(0)} s)`);
 }

@@ -1,9 +1,12 @@
-/** Bridge cold start: spawn to the xDS port open, and to the first ServiceEntry response holding every service. */
+/**
+ * Bridge cold start: spawn to the xDS port open, and to the first
+ * ServiceEntry response holding every service and every endpoint.
+ */
 import type { BridgeChild } from './bridge-child.js';
-import { watchServiceEntries, type ServiceEntryWatch } from './service-entry-watch.js';
+import { totalEndpoints, watchServiceEntries, type ServiceEntryWatch } from './service-entry-watch.js';
 
 export interface ColdStartTimes {
-  /** ms from spawn to the first response with at least the expected ServiceEntries. */
+  /** ms from spawn to the first response with the expected ServiceEntries and endpoints. */
   readonly totalMs: number;
   /** ms from spawn to the xDS port open. */
   readonly listenMs: number;
@@ -12,7 +15,15 @@ export interface ColdStartTimes {
 /** Times a freshly started bridge, then stops it. */
 export async function timeBridgeColdStart(
   bridge: BridgeChild,
-  opts: { nodeId: string; services: number; listenTimeoutMs: number; fullTimeoutMs: number },
+  opts: {
+    nodeId: string;
+    /** At least this many ServiceEntries... */
+    services: number;
+    /** ...with this many endpoints in all. */
+    endpoints: number;
+    listenTimeoutMs: number;
+    fullTimeoutMs: number;
+  },
 ): Promise<ColdStartTimes> {
   let ads: ServiceEntryWatch | undefined;
   try {
@@ -23,7 +34,8 @@ export async function timeBridgeColdStart(
         opts.fullTimeoutMs,
       );
       ads = watchServiceEntries(bridge.xds, opts.nodeId, (res, at) => {
-        if (res.resources.length >= opts.services) {
+        // The time is taken when the response arrived (`at`), before it is decoded here.
+        if (res.resources.length >= opts.services && totalEndpoints(res) >= opts.endpoints) {
           clearTimeout(timer);
           resolve(at);
         }

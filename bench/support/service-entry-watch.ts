@@ -63,3 +63,14 @@ export function endpointCount(res: DiscoveryResponseMsg, name: string): number |
   }
   return undefined;
 }
+
+/** Endpoints of every ServiceEntry in a response, added up. */
+export function totalEndpoints(res: DiscoveryResponseMsg): number {
+  let n = 0;
+  for (const any of res.resources) {
+    const d = decodeMcpResource(any);
+    if ('error' in d) throw new Error(`bridge sent a resource istiod would drop: ${d.error}`);
+    if (d.resource.kind === 'ServiceEntry') n += d.resource.spec.endpoints?.length ?? 0;
+  }
+  return n;
+}

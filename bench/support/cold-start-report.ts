@@ -1,0 +1,49 @@
+/**
+ * The lines every cold-start section prints: the bare child and the bridge,
+ * both fresh processes timed from spawn, their ratio against issue 11's
+ * target, and the bare client inside the bench process for reference.
+ */
+import { cpus, loadavg } from 'node:os';
+import { median, verdict } from '../stats.js';
+
+/** Issue 11: an adapter's cold start at most this many times its bare watcher's. */
+export const COLD_START_TARGET = 1.5;
+
+export interface ColdStartRuns {
+  /** Bare child: spawn to its `done` line. */
+  readonly bareChild: number[];
+  /** Bridge: spawn to the full ServiceEntry response. */
+  readonly bridge: number[];
+  /** Bridge: spawn to the xDS port open. */
+  readonly listen: number[];
+  /** The same bare read inside the (warm) bench process. */
+  readonly inProcess: number[];
+}
+
+export function emptyRuns(): ColdStartRuns {
+  return { bareChild: [], bridge: [], listen: [], inProcess: [] };
+}
+
+const list = (xs: number[]): string => xs.map((x) => x.toFixed(0)).join(', ');
+
+/** `bareRead` says what the bare reader reads, e.g. "catalog + every health query". */
+export function printColdStart(runs: ColdStartRuns, bareRead: string): void {
+  const mb = median(runs.bareChild);
+  const mx = median(runs.bridge);
+  const ratio = mx / mb;
+  console.log(
+    `    bare child (node process), spawn -> ${bareRead}: ${mb.toFixed(0)} ms (${list(runs.bareChild)})`,
+  );
+  console.log(
+    `    bridge, spawn -> full ServiceEntry response: ${mx.toFixed(0)} ms (${list(runs.bridge)}), of which process start to xDS port open ${median(runs.listen).toFixed(0)} ms`,
+  );
+  console.log(
+    `    -> bridge ${ratio.toFixed(2)}x the bare child (target <= ${COLD_START_TARGET}x: ${verdict(ratio <= COLD_START_TARGET)})`,
+  );
+  console.log(
+    `    (for reference) bare client inside the bench process (warm, no process start): ${median(runs.inProcess).toFixed(0)} ms (${list(runs.inProcess)})`,
+  );
+  console.log(
+    `    machine load after the runs (1-minute average): ${loadavg()[0]!.toFixed(1)} on ${cpus().length} cores`,
+  );
+}
