@@ -1,5 +1,6 @@
 import { runConsulBench } from './consul-latency.js';
 import { runCoreBench } from './core.js';
+import { runEncodeBench } from './encode.js';
 import { runZookeeperBench } from './zookeeper.js';
 import { runEurekaBench } from './eureka-latency.js';
 import { runFileBench } from './file.js';
@@ -9,13 +10,14 @@ import { runSoakBench } from './soak.js';
 const which = process.argv[2] ?? 'all';
 // The soak runs minutes per registry (SOAK_SECONDS), so only when asked for, never in `all`.
 const soaks = { soak: 'both', 'soak-file': 'file', 'soak-consul': 'consul' } as const;
-const inAll = ['core', 'file', 'consul', 'zookeeper', 'eureka', 'peer'];
+const inAll = ['core', 'encode', 'file', 'consul', 'zookeeper', 'eureka', 'peer'];
 if (!['all', ...inAll, ...Object.keys(soaks)].includes(which)) {
   console.error(`usage: run.js [all|${inAll.join('|')}|soak|soak-file|soak-consul] (got ${which})`);
   process.exit(2);
 }
 if (which === 'soak' || which === 'soak-file' || which === 'soak-consul') await runSoakBench(soaks[which]);
 if (which === 'core' || which === 'all') await runCoreBench();
+if (which === 'encode' || which === 'all') runEncodeBench();
 if (which === 'file' || which === 'all') await runFileBench();
 if (which === 'consul' || which === 'all') await runConsulBench();
 if (which === 'zookeeper' || which === 'all') await runZookeeperBench();

@@ -50,7 +50,32 @@ export function stringField(fieldNumber: number, value: string): Buffer {
   return bytesField(fieldNumber, Buffer.from(value, 'utf8'));
 }
 
-/** Encodes google.protobuf.Any{type_url, value}. */
-export function encodeAny(typeUrl: string, value: Uint8Array): Buffer {
-  return Buffer.concat([stringField(1, typeUrl), bytesField(2, value)]);
+/**
+ * A length-delimited field holding google.protobuf.Any{type_url, value},
+ * written into one long-lived allocation (see `bytesField`); `anyOffset` is
+ * where the Any starts inside `field`. An empty type URL is left out, the
+ * value is always written.
+ */
+export function anyField(
+  fieldNumber: number,
+  typeUrl: string,
+  value: Uint8Array,
+): { field: Buffer; anyOffset: number } {
+  const url = Buffer.from(typeUrl, 'utf8');
+  const anySize =
+    (url.length > 0 ? 1 + varintLength(url.length) + url.length : 0) +
+    1 +
+    varintLength(value.length) +
+    value.length;
+  const tag = (fieldNumber << 3) | 2;
+  const anyOffset = varintLength(tag) + varintLength(anySize);
+  const field = Buffer.allocUnsafeSlow(anyOffset + anySize);
+  let off = writeVarint(field, writeVarint(field, 0, tag), anySize);
+  if (url.length > 0) {
+    off = writeVarint(field, writeVarint(field, off, (1 << 3) | 2), url.length);
+    off += url.copy(field, off);
+  }
+  off = writeVarint(field, writeVarint(field, off, (2 << 3) | 2), value.length);
+  field.set(value, off);
+  return { field, anyOffset };
 }
