@@ -99,6 +99,13 @@ export abstract class StreamBase<Req extends { node?: NodeMsg | null }> {
       } catch (err) {
         this.log.error({ err }, 'failed to handle request; stream kept');
       }
+      // One request per turn of the event loop: a client that sends many large
+      // requests at once cannot hold the loop for all of them in one stretch
+      // (health probes, other clients and registry events run in between).
+      call.pause();
+      setImmediate(() => {
+        if (!this.closed) call.resume();
+      });
     });
     call.on('drain', () => {
       this.blocked = false;

@@ -26,6 +26,20 @@ export class FakeCall<Req> extends EventEmitter {
     this.emit('drain');
   }
 
+  /** Times the stream paused reading (it does after every request) and resumed. */
+  pauses = 0;
+  resumes = 0;
+
+  pause(): this {
+    this.pauses++;
+    return this;
+  }
+
+  resume(): this {
+    this.resumes++;
+    return this;
+  }
+
   getPeer(): string {
     return 'bench';
   }
