@@ -25,6 +25,8 @@ interface Figures {
   fetchMs: number;
   fetchCpuMs: number;
   pushCpuMs: number;
+  /** A connected client: from the change to the whole new state received. */
+  pushMs: number;
   steadyRssMb: number;
   peakRssMb: number;
   bytes: Buffer;
@@ -89,12 +91,15 @@ async function measure(s: Server, runs: number): Promise<Figures> {
   const watcher = new RawAdsClient(s.address);
   watcher.ack(await watcher.next());
   const pushCpu: number[] = [];
+  const pushMs: number[] = [];
   const gcP0 = await gcCount(s);
   for (let i = 0; i < runs; i++) {
     await sleep(SETTLE_MS);
     const cpu0 = cpuMs(s.child.pid);
+    const t0 = performance.now();
     s.child.send('push');
     const res = await watcher.next();
+    pushMs.push(res.at - t0);
     watcher.ack(res);
     await sleep(SETTLE_MS);
     pushCpu.push(cpuMs(s.child.pid) - cpu0);
@@ -125,6 +130,7 @@ async function measure(s: Server, runs: number): Promise<Figures> {
     fetchMs: median(fetchMs),
     fetchCpuMs: median(fetchCpu),
     pushCpuMs: median(pushCpu),
+    pushMs: median(pushMs),
     steadyRssMb: steadyRss,
     peakRssMb: median(peaks),
     bytes,
@@ -248,6 +254,7 @@ export async function runPeerBench(): Promise<void> {
   line('full fetch, connect to received, ms', (f) => f.fetchMs);
   line('server CPU per full fetch, ms', (f) => f.fetchCpuMs);
   line('server CPU per full-state push, ms', (f) => f.pushCpuMs);
+  line('full-state push, change to received by a connected client, ms', (f) => f.pushMs);
   line('steady RSS after 7 clients, MB', (f) => f.steadyRssMb);
   line('peak RSS, 10 clients connecting at once, MB', (f) => f.peakRssMb);
   console.log(`| raw loopback TCP of the same bytes, ms | ${rows.map((r) => f0(r.tcp)).join(' | ')} |`);
@@ -268,9 +275,10 @@ export async function runPeerBench(): Promise<void> {
       r.ours.fetchCpuMs < r.peer.fetchCpuMs &&
       r.ours.pushCpuMs < r.peer.pushCpuMs &&
       r.ours.peakRssMb < r.peer.peakRssMb;
-    const tcpRatio = r.ours.fetchMs / r.tcp;
+    const pushRatio = r.ours.pushMs / r.tcp;
+    const fetchRatio = r.ours.fetchMs / r.tcp;
     console.log(
-      `${r.n}: ahead of the peer on fetch time, fetch CPU, push CPU and peak RSS: ${verdict(ahead)}; full fetch ${tcpRatio.toFixed(2)}x raw TCP (target <= 2x: ${verdict(tcpRatio <= 2)})` +
+      `${r.n}: ahead of the peer on fetch time, fetch CPU, push CPU and peak RSS: ${verdict(ahead)}; full-state push ${pushRatio.toFixed(2)}x raw TCP (target <= 2x: ${verdict(pushRatio <= 2)}), full fetch on a new connection ${fetchRatio.toFixed(2)}x` +
         (r.n === 10_000
           ? `; peak RSS ${f0(r.ours.peakRssMb)} MB (target <= 300 MB: ${verdict(r.ours.peakRssMb <= 300)})`
           : ''),

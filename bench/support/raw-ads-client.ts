@@ -10,6 +10,9 @@ import { SOTW_PATH } from '../../src/mcp/service-def.js';
 
 export const SE = 'networking.istio.io/v1/ServiceEntry';
 
+/** grpc-go's largest flow-control window (its BDP estimator's limit). */
+export const GO_GRPC_BDP_LIMIT = 16 * 1024 * 1024;
+
 export interface RawResponse {
   readonly bytes: Buffer;
   readonly version: string;
@@ -60,6 +63,10 @@ export class RawAdsClient {
     this.client = new Client(address, credentials.createInsecure(), {
       'grpc.max_receive_message_length': -1,
       'grpc.use_local_subchannel_pool': 1,
+      // istiod is a Go gRPC client: grpc-go grows its HTTP/2 flow-control windows by
+      // BDP estimation up to 16 MiB on a fast link. grpc-js keeps 64 KiB unless told,
+      // which would make every large response wait on window updates from this client.
+      'grpc-node.flow_control_window': GO_GRPC_BDP_LIMIT,
     });
     this.call = this.client.makeBidiStreamRequest(
       SOTW_PATH,

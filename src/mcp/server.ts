@@ -61,6 +61,9 @@ export class AdsServer {
       'grpc.max_send_message_length': -1,
       'grpc.max_receive_message_length': this.limits.maxMessageBytes,
       'grpc.keepalive_permit_without_calls': 1,
+      // grpc-js's channelz bookkeeping (per connection and call) is never read here:
+      // /debug/clients and the metrics say who is connected.
+      'grpc.enable_channelz': 0,
     });
     this.host = { store, telemetry, logger, limits: this.limits, writeBudget: new WriteBudget() };
     telemetry.xdsOldestUnackedSource((mode) => this.oldestUnackedSeconds(mode));
