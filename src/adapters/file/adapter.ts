@@ -1,12 +1,12 @@
 import { createHash } from 'node:crypto';
 import { watch, watchFile, unwatchFile, type FSWatcher } from 'node:fs';
-import { readFile } from 'node:fs/promises';
 import { basename, dirname, resolve } from 'node:path';
 import { z } from 'zod';
 import { durationMs } from '../../util/duration.js';
 import { BridgeError, errorMessage } from '../../errors.js';
 import type { AdapterContext, RegistryAdapter } from '../adapter.js';
 import { defineAdapter, type AdapterEnv, type RegistryIdentity } from '../definition.js';
+import { FileBytes } from './read-into.js';
 import { RegistryFileReader } from './format.js';
 import type { RegistryService } from '../../model/registry.js';
 
@@ -31,6 +31,8 @@ export class FileAdapter implements RegistryAdapter {
   private stopped = false;
   private syncSent = false;
   private readonly reader = new RegistryFileReader();
+  /** One buffer for every read of the file. */
+  private readonly bytes = new FileBytes();
   /** What the sink holds, by id (the reader returns the same object for an unchanged service). */
   private sent = new Map<string, RegistryService>();
 
@@ -77,9 +79,10 @@ export class FileAdapter implements RegistryAdapter {
   private async reload(): Promise<void> {
     const ctx = this.ctx!;
     if (this.stopped) return;
-    let text: string;
+    // Bytes, not text: the reader cuts them without one file-sized string.
+    let bytes: Buffer;
     try {
-      text = await readFile(this.path, 'utf8');
+      bytes = await this.bytes.read(this.path);
     } catch (err) {
       const e = new BridgeError(
         'IRB_FILE_REGISTRY_INVALID',
@@ -89,7 +92,7 @@ export class FileAdapter implements RegistryAdapter {
       ctx.sink.setStale(true, e);
       return;
     }
-    const hash = createHash('sha256').update(text).digest('hex');
+    const hash = createHash('sha256').update(bytes).digest('hex');
     if (hash === this.lastHash) {
       // The last good content is back (e.g. after a bad write): reachable again.
       ctx.sink.setStale(false);
@@ -97,7 +100,7 @@ export class FileAdapter implements RegistryAdapter {
     }
     let parsed;
     try {
-      parsed = this.reader.read(text);
+      parsed = this.reader.read(bytes);
     } catch (err) {
       const e = new BridgeError(
         'IRB_FILE_REGISTRY_INVALID',

@@ -1,7 +1,7 @@
 import type { RegistryService } from '../../model/registry.js';
 import { readServiceItem, type ServiceItem } from './service-item.js';
 import { parsePieces } from './pieces.js';
-import { splitServices } from './split.js';
+import { splitServices, splitServicesBytes, type SplitFile } from './split.js';
 import { loadYaml, PlainScalar } from './yaml-load.js';
 
 export interface ParsedFile {
@@ -49,12 +49,16 @@ const jsonKey = (v: unknown): string => JSON.stringify(v);
 
 class NotSplittable extends Error {}
 
+interface Cached {
+  readonly key: string;
+  readonly result: ServiceItem;
+}
+
 /** Pieces parsed per parser call. */
 const PARSE_BATCH = 200;
 
 /** The items of a file in the block layout, each parsed only when asked (undefined: not that layout). */
-function splitItems(text: string): Item[] | undefined {
-  const split = splitServices(text);
+function splitItems(split: SplitFile | undefined): Item[] | undefined {
   if (split === undefined) return undefined;
   try {
     const rest = loadYaml(split.rest);
@@ -76,12 +80,34 @@ function splitItems(text: string): Item[] | undefined {
  * one typo never hides the rest.
  */
 export class RegistryFileReader {
-  private cache = new Map<string, ServiceItem>();
+  /** Validated items by content; each entry keeps the key string it was stored with. */
+  private cache = new Map<string, Cached>();
 
-  read(text: string): ParsedFile {
+  /**
+   * Reads the file's text, or its UTF-8 bytes: from bytes, a file in the block
+   * layout is cut without ever making one file-sized string, so what a reload
+   * leaves behind is small, short-lived pieces rather than a second copy of
+   * the file in the old generation.
+   */
+  read(content: string | Uint8Array): ParsedFile {
+    if (typeof content !== 'string') {
+      if (!startsLikeJson(content)) {
+        const fromBytes = this.readSplit(splitServicesBytes(content));
+        if (fromBytes !== undefined) return fromBytes;
+      }
+      return this.read(Buffer.from(content.buffer, content.byteOffset, content.byteLength).toString('utf8'));
+    }
+    const text = content;
     const json = /^\s*[{[]/.test(text) ? parseJson(text) : undefined;
     if (json !== undefined) return this.collect(parsedItems(servicesOf(json), jsonKey));
-    const items = splitItems(text);
+    return (
+      this.readSplit(splitServices(text)) ?? this.collect(parsedItems(servicesOf(loadYaml(text)), contentKey))
+    );
+  }
+
+  /** A cut file's pieces; undefined when the cut cannot be used (the whole document decides). */
+  private readSplit(split: SplitFile | undefined): ParsedFile | undefined {
+    const items = splitItems(split);
     if (items !== undefined) {
       try {
         return this.collect(items);
@@ -90,11 +116,11 @@ export class RegistryFileReader {
         // a piece did not parse on its own: the whole document decides (and names the line of any error)
       }
     }
-    return this.collect(parsedItems(servicesOf(loadYaml(text)), contentKey));
+    return undefined;
   }
 
   private collect(items: readonly Item[]): ParsedFile {
-    const next = new Map<string, ServiceItem>();
+    const next = new Map<string, Cached>();
     const misses = items.filter((item) => !('value' in item) && !this.cache.has(item.key));
     // In batches: each batch's parsed tree is garbage before the next is built,
     // which keeps the peak heap (and so the RSS) low and the garbage young.
@@ -103,16 +129,22 @@ export class RegistryFileReader {
       const values = parsePieces(batch.map((item) => item.key));
       if (values === undefined) throw new NotSplittable();
       batch.forEach((item, i) => {
-        if (!next.has(item.key)) next.set(item.key, readServiceItem(values[i]));
+        if (!next.has(item.key)) next.set(item.key, { key: item.key, result: readServiceItem(values[i]) });
       });
     }
     const problems: string[] = [];
     const services: RegistryService[] = [];
     const seen = new Set<string>();
     items.forEach((item, i) => {
-      let result = next.get(item.key) ?? this.cache.get(item.key);
-      result ??= readServiceItem(item.value);
-      next.set(item.key, result);
+      // An unchanged piece keeps the key string it was first stored with: the
+      // new, equal string is garbage at once (young), not the old one.
+      const cached = next.get(item.key) ??
+        this.cache.get(item.key) ?? {
+          key: item.key,
+          result: readServiceItem(item.value),
+        };
+      next.set(cached.key, cached);
+      const result = cached.result;
       const at = item.line === undefined ? '' : ` (line ${item.line})`;
       for (const p of result.problems) {
         problems.push(p.startsWith('instances[') ? `services[${i}].${p}${at}` : `services[${i}]: ${p}${at}`);
@@ -129,6 +161,15 @@ export class RegistryFileReader {
     this.cache = next;
     return { services, problems };
   }
+}
+
+/** The first byte that is not white space opens a JSON object or list. */
+function startsLikeJson(bytes: Uint8Array): boolean {
+  for (const b of bytes) {
+    if (b === 32 || b === 9 || b === 10 || b === 13) continue;
+    return b === 0x7b /* { */ || b === 0x5b; /* [ */
+  }
+  return false;
 }
 
 /** JSON is YAML too; parsed natively it is several times faster, which matters for generated files. */

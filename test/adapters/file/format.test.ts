@@ -183,3 +183,52 @@ describe('RegistryFileReader', () => {
     assert.equal(second.services[1]!.instances[0]!.port, 81);
   });
 });
+
+describe('RegistryFileReader from bytes', () => {
+  const docs: Record<string, string> = {
+    'the block layout':
+      'services:\n  - name: a\n    instances:\n      - { address: 10.0.0.1, port: 80 }\n  - name: b\n',
+    'non-ASCII text in labels and comments': [
+      '# Grüße',
+      'services:',
+      '  - name: a # café',
+      '    instances:',
+      '      - address: 10.0.0.1',
+      '        port: 80',
+      '        labels: { team: "ünïcode", note: 日本 }',
+      '  - name: b',
+    ].join('\n'),
+    'CRLF line ends': 'services:\r\n  - name: a\r\n    protocol: http\r\n  - name: b\r\n',
+    'a byte order mark': '\uFEFFservices:\n  - name: a\n',
+    JSON: '{"services":[{"name":"a","instances":[{"address":"10.0.0.1","port":80}]}]}',
+    'JSON after white space': '\n  [1]',
+    'a flow-style document': 'services: [{ name: a }, { name: b }]\n',
+    'a bad instance and a duplicate':
+      'services:\n  - name: a\n    instances:\n      - { address: 10.0.0.1, port: x }\n  - name: a\n',
+  };
+  for (const [what, text] of Object.entries(docs)) {
+    test(`its UTF-8 bytes read the same as its text: ${what}`, () => {
+      const read = (c: string | Buffer): unknown => {
+        try {
+          return new RegistryFileReader().read(c);
+        } catch (err) {
+          return { threw: (err as Error).message };
+        }
+      };
+      assert.deepEqual(read(Buffer.from(text, 'utf8')), read(text));
+    });
+  }
+
+  test('unchanged services are the same objects across reads of bytes, a changed one is new', () => {
+    const reader = new RegistryFileReader();
+    const doc = (port: number): Buffer =>
+      Buffer.from(
+        `services:\n  - name: a\n  - name: b\n    instances:\n      - { address: 10.0.0.1, port: ${port} }\n`,
+      );
+    const first = reader.read(doc(80)).services;
+    const second = reader.read(doc(81)).services;
+    assert.equal(second[0], first[0]);
+    assert.notEqual(second[1], first[1]);
+    assert.equal(second[1]!.instances[0]!.port, 81);
+  });
+});
