@@ -121,7 +121,9 @@ export class RegistryFileReader {
 
   private collect(items: readonly Item[]): ParsedFile {
     const next = new Map<string, Cached>();
-    const misses = items.filter((item) => !('value' in item) && !this.cache.has(item.key));
+    // One lookup per piece: comparing a piece's text with a cached one is most of a reload's work.
+    const hits = items.map((item) => ('value' in item ? undefined : this.cache.get(item.key)));
+    const misses = items.filter((item, i) => !('value' in item) && hits[i] === undefined);
     // In batches: each batch's parsed tree is garbage before the next is built,
     // which keeps the peak heap (and so the RSS) low and the garbage young.
     for (let from = 0; from < misses.length; from += PARSE_BATCH) {
@@ -138,7 +140,8 @@ export class RegistryFileReader {
     items.forEach((item, i) => {
       // An unchanged piece keeps the key string it was first stored with: the
       // new, equal string is garbage at once (young), not the old one.
-      const cached = next.get(item.key) ??
+      const cached = hits[i] ??
+        next.get(item.key) ??
         this.cache.get(item.key) ?? {
           key: item.key,
           result: readServiceItem(item.value),

@@ -30,99 +30,66 @@ export interface SplitFile {
 
 const SERVICES_KEY = /^services:[ \t]*(#.*)?$/;
 
-/**
- * The file as the cutter reads it: a string, or its UTF-8 bytes (then no
- * file-sized string is ever made; each piece becomes a string of its own).
- * Every character the cutter looks for is ASCII, and in UTF-8 no byte of
- * another character is below 0x80, so both views find the same places.
- */
-interface Source {
-  readonly length: number;
-  /** The code unit or byte at `i`; NaN past the end. */
-  code(i: number): number;
-  /** Where the next newline at or after `from` is; -1 for none. */
-  newline(from: number): number;
-  startsWith(ascii: string, at: number): boolean;
-  /** Text of [from, to). */
-  text(from: number, to?: number): string;
-}
-
-function stringSource(t: string): Source {
-  return {
-    length: t.length,
-    code: (i) => t.charCodeAt(i),
-    newline: (from) => t.indexOf('\n', from),
-    startsWith: (ascii, at) => t.startsWith(ascii, at),
-    text: (from, to) => t.slice(from, to),
-  };
-}
-
-function bytesSource(b: Uint8Array): Source {
-  const buf = Buffer.from(b.buffer, b.byteOffset, b.byteLength);
-  return {
-    length: buf.length,
-    code: (i) => (i < buf.length ? buf[i]! : NaN),
-    newline: (from) => buf.indexOf(10, from),
-    startsWith: (ascii, at) => {
-      if (at + ascii.length > buf.length) return false;
-      for (let i = 0; i < ascii.length; i++) if (buf[at + i] !== ascii.charCodeAt(i)) return false;
-      return true;
-    },
-    text: (from, to) => buf.toString('utf8', from, to ?? buf.length),
-  };
-}
-
 /** Spaces at `at`, then a dash followed by a space or the line's end. */
-function isItemStart(src: Source, at: number, indent: number): boolean {
-  for (let i = 0; i < indent; i++) if (src.code(at + i) !== 32) return false;
-  if (src.code(at + indent) !== 45 /* - */) return false;
-  const next = src.code(at + indent + 1);
-  return Number.isNaN(next) || next === 32 || next === 10 || next === 13;
+function isItemStart(b: Uint8Array, at: number, indent: number): boolean {
+  for (let i = 0; i < indent; i++) if (b[at + i] !== 32) return false;
+  if (b[at + indent] !== 45 /* - */) return false;
+  const next = b[at + indent + 1];
+  return next === undefined || next === 32 || next === 10 || next === 13;
 }
 
 /** Spaces before the line's first other character; -1 for a blank or comment-only line. */
-function indentAt(src: Source, at: number): number {
+function indentAt(b: Uint8Array, at: number): number {
   let i = at;
-  while (src.code(i) === 32) i++;
-  const c = src.code(i);
-  if (Number.isNaN(c) || c === 35 /* # */ || c === 10 || c === 13) return -1;
+  while (b[i] === 32) i++;
+  const c = b[i];
+  if (c === undefined || c === 35 /* # */ || c === 10 || c === 13) return -1;
   return i - at;
 }
 
+function startsWith(b: Uint8Array, ascii: string, at: number): boolean {
+  if (at + ascii.length > b.length) return false;
+  for (let i = 0; i < ascii.length; i++) if (b[at + i] !== ascii.charCodeAt(i)) return false;
+  return true;
+}
+
 /** Lines that would make a piece mean something else on its own (tab indent, directive, document marker). */
-function unsafeLineAt(src: Source, at: number): boolean {
-  const c = src.code(at);
+function unsafeLineAt(b: Uint8Array, at: number): boolean {
+  const c = b[at];
   if (c === 9 /* tab */ || c === 37 /* % */) return true;
-  return (c === 45 || c === 46) && (src.startsWith('---', at) || src.startsWith('...', at));
+  return (c === 45 || c === 46) && (startsWith(b, '---', at) || startsWith(b, '...', at));
 }
 
 /** Start offsets of every line. */
-function lineStarts(src: Source): number[] {
+function lineStarts(b: Uint8Array): number[] {
   const starts = [0];
-  for (let i = src.newline(0); i >= 0 && i + 1 < src.length; i = src.newline(i + 1)) starts.push(i + 1);
+  const last = b.length - 1;
+  for (let i = 0; i < last; i++) if (b[i] === 10) starts.push(i + 1);
   return starts;
 }
 
 export function splitServices(text: string): SplitFile | undefined {
-  if (text.charCodeAt(0) === 0xfeff) return undefined;
-  return split(stringSource(text));
+  return splitServicesBytes(Buffer.from(text, 'utf8'));
 }
 
-/** The same cut of a file's UTF-8 bytes; each piece's text is a string of its own. */
+/**
+ * The same cut of a file's UTF-8 bytes, never making one file-sized string:
+ * each piece's text is a string of its own. Every character the cutter looks
+ * for is ASCII, and in UTF-8 no byte of another character is below 0x80.
+ */
 export function splitServicesBytes(bytes: Uint8Array): SplitFile | undefined {
-  if (bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf) return undefined; // byte order mark
-  return split(bytesSource(bytes));
-}
-
-function split(src: Source): SplitFile | undefined {
-  const starts = lineStarts(src);
+  const b = bytes;
+  if (b[0] === 0xef && b[1] === 0xbb && b[2] === 0xbf) return undefined; // byte order mark
+  const buf = Buffer.from(b.buffer, b.byteOffset, b.byteLength);
+  const text = (from: number, to?: number): string => buf.toString('utf8', from, to ?? b.length);
+  const starts = lineStarts(b);
   const n = starts.length;
   let keyLine = -1;
   for (let i = 0; i < n; i++) {
     const at = starts[i]!;
-    if (unsafeLineAt(src, at)) return undefined;
-    if (src.startsWith('services', at)) {
-      const line = src.text(at, i + 1 < n ? starts[i + 1]! - 1 : src.length).trimEnd();
+    if (unsafeLineAt(b, at)) return undefined;
+    if (startsWith(b, 'services', at)) {
+      const line = text(at, i + 1 < n ? starts[i + 1]! - 1 : b.length).trimEnd();
       if (!SERVICES_KEY.test(line)) continue;
       if (keyLine >= 0) return undefined;
       keyLine = i;
@@ -130,22 +97,22 @@ function split(src: Source): SplitFile | undefined {
   }
   if (keyLine < 0) return undefined;
   let first = keyLine + 1;
-  while (first < n && indentAt(src, starts[first]!) < 0) first++;
+  while (first < n && indentAt(b, starts[first]!) < 0) first++;
   if (first >= n) return undefined;
-  const indent = indentAt(src, starts[first]!);
-  if (!isItemStart(src, starts[first]!, indent)) return undefined;
+  const indent = indentAt(b, starts[first]!);
+  if (!isItemStart(b, starts[first]!, indent)) return undefined;
 
   const chunks: ServiceChunk[] = [];
   /** The text of lines [from, to), without the last newline. */
   const lines = (from: number, to: number): string =>
-    to >= n ? src.text(starts[from]!) : src.text(starts[from]!, starts[to]! - 1);
+    to >= n ? text(starts[from]!) : text(starts[from]!, starts[to]! - 1);
   let start = first;
   let end = first + 1;
   for (; end < n; end++) {
     const at = starts[end]!;
-    const ind = indentAt(src, at);
+    const ind = indentAt(b, at);
     if (ind < 0 || ind > indent) continue;
-    if (ind === indent && isItemStart(src, at, indent)) {
+    if (ind === indent && isItemStart(b, at, indent)) {
       chunks.push({ text: lines(start, end), line: start + 1 });
       start = end;
       continue;
@@ -153,6 +120,6 @@ function split(src: Source): SplitFile | undefined {
     break; // back at or above the list's indent: the list ended
   }
   chunks.push({ text: lines(start, end), line: start + 1 });
-  const rest = lines(0, first) + (end < n ? '\n' + src.text(starts[end]!) : '');
+  const rest = lines(0, first) + (end < n ? '\n' + text(starts[end]!) : '');
   return { rest, chunks };
 }
