@@ -26,8 +26,7 @@ import { timeBareChild } from './support/bare-child.js';
 import { assertSeen } from './support/bare-done.js';
 import { readConsul } from './support/bare-consul-read.js';
 import { BridgeChild } from './support/bridge-child.js';
-import { timeBridgeColdStart } from './support/cold-start.js';
-import { emptyRuns, printColdStart } from './support/cold-start-report.js';
+import { coldStartRound, emptyRuns, printColdStart } from './support/cold-start-report.js';
 import { httpGet } from './support/consul-http.js';
 import { Latest } from './support/latest.js';
 import {
@@ -238,17 +237,15 @@ async function coldStartBench(bin: string): Promise<void> {
     );
     const runs = emptyRuns();
     for (let r = 0; r < COLD_RUNS; r++) {
-      runs.inProcess.push(await bareInProcess(consul.address));
-      runs.bareChild.push(await bareChild(consul.address));
-      const b = await timeBridgeColdStart(await startBridge(consul.address, [`${COLD_PREFIX}*`]), {
+      await coldStartRound(runs, {
+        inProcess: () => bareInProcess(consul.address),
+        bareChild: () => bareChild(consul.address),
+        startBridge: () => startBridge(consul.address, [`${COLD_PREFIX}*`]),
         nodeId: 'bench~consul',
-        services: COLD_SEEN.services,
-        endpoints: COLD_SEEN.instances,
+        seen: COLD_SEEN,
         listenTimeoutMs: 15_000,
         fullTimeoutMs: 60_000,
       });
-      runs.bridge.push(b.totalMs);
-      runs.listen.push(b.listenMs);
       // Consul 1.8 keeps a blocking query's connection until its wait ends, even after the
       // client closed it, and caps connections per client IP at 200 (limits.http_max_conns_per_client):
       // the stopped bridge's health queries plus the next run's would pass it, so let them run out

@@ -36,8 +36,7 @@ import { timeBareChild } from './support/bare-child.js';
 import { assertSeen } from './support/bare-done.js';
 import { readEureka } from './support/bare-eureka-read.js';
 import { BridgeChild } from './support/bridge-child.js';
-import { timeBridgeColdStart } from './support/cold-start.js';
-import { emptyRuns, printColdStart } from './support/cold-start-report.js';
+import { coldStartRound, emptyRuns, printColdStart } from './support/cold-start-report.js';
 import { Latest } from './support/latest.js';
 import {
   addedAtP99,
@@ -361,17 +360,15 @@ async function coldStartBench(fixture: EurekaFixture): Promise<void> {
     );
     const runs = emptyRuns();
     for (let r = 0; r < COLD_RUNS; r++) {
-      runs.inProcess.push(await bareInProcess(server.address));
-      runs.bareChild.push(await bareChild(server.address));
-      const b = await timeBridgeColdStart(await startColdBridge(server.address), {
+      await coldStartRound(runs, {
+        inProcess: () => bareInProcess(server.address),
+        bareChild: () => bareChild(server.address),
+        startBridge: () => startColdBridge(server.address),
         nodeId: 'bench~eureka',
-        services: COLD_SEEN.services,
-        endpoints: COLD_SEEN.instances,
+        seen: COLD_SEEN,
         listenTimeoutMs: 15_000,
         fullTimeoutMs: 60_000,
       });
-      runs.bridge.push(b.totalMs);
-      runs.listen.push(b.listenMs);
     }
     console.log(
       `[8] Eureka cold start, ${COLD_APPS} apps x ${COLD_PER_APP} instances (median of ${COLD_RUNS}; one full fetch of /apps as JSON, gzip; each run: in-process reference, bare child, bridge):`,

@@ -15,6 +15,7 @@ import { mkdtempSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { load } from 'js-yaml';
+import { blockLayoutDoc } from '../test/support/block-layout-doc.js';
 import { median, verdict } from './stats.js';
 import { BridgeChild } from './support/bridge-child.js';
 import { Latest } from './support/latest.js';
@@ -29,24 +30,6 @@ const RSS_TARGET_MB = 300;
 /** Idle time before the second RSS reading. */
 const SETTLE_MS = 30_000;
 
-/** The registry file: `bump` moves the first address of service `changed`. */
-function yamlDoc(n: number, changed = -1, bump = 0): string {
-  const out = ['services:'];
-  for (let i = 0; i < n; i++) {
-    out.push(`  - name: svc-${i}`, '    protocol: http', '    instances:');
-    for (let j = 0; j < 10; j++) {
-      const last = j + 1 + (i === changed && j === 0 ? 100 + bump : 0);
-      out.push(
-        `      - address: 10.${(i >> 8) & 255}.${i & 255}.${last}`,
-        '        port: 8080',
-        `        labels: { version: v${j % 3}, zone: z${j % 2} }`,
-        `        locality: region-1/zone-${j % 2}`,
-      );
-    }
-  }
-  return out.join('\n') + '\n';
-}
-
 function timeMs(fn: () => unknown): number {
   const t0 = performance.now();
   fn();
@@ -59,7 +42,7 @@ export async function runFileBench(): Promise<void> {
   let bridge: BridgeChild | undefined;
   let ads: ServiceEntryWatch | undefined;
   try {
-    const text = yamlDoc(SERVICES);
+    const text = blockLayoutDoc(SERVICES);
     writeFileSync(path, text);
     const json = JSON.stringify(load(text));
     const jsonMs = median([0, 1, 2].map(() => timeMs(() => JSON.parse(json))));
@@ -94,7 +77,7 @@ export async function runFileBench(): Promise<void> {
     for (let c = 0; c < CHANGES; c++) {
       const before = version.value;
       const tmp = join(dir, `.services.${c}.tmp`);
-      writeFileSync(tmp, yamlDoc(SERVICES, Math.floor(SERVICES / 2), c));
+      writeFileSync(tmp, blockLayoutDoc(SERVICES, Math.floor(SERVICES / 2), c));
       const t0 = performance.now();
       renameSync(tmp, path);
       const at = await version.until((v) => v !== before, 30_000, `bridge, change ${c}`);

@@ -24,8 +24,7 @@ import { timeBareChild } from './support/bare-child.js';
 import { assertSeen } from './support/bare-done.js';
 import { connectClient, readProviders, type ZkClient } from './support/bare-zookeeper-read.js';
 import { BridgeChild } from './support/bridge-child.js';
-import { timeBridgeColdStart } from './support/cold-start.js';
-import { emptyRuns, printColdStart } from './support/cold-start-report.js';
+import { coldStartRound, emptyRuns, printColdStart } from './support/cold-start-report.js';
 import { Latest } from './support/latest.js';
 import {
   addedAtP99,
@@ -186,17 +185,15 @@ async function coldStartBench(zk: ZooKeeperServer): Promise<void> {
   );
   const runs = emptyRuns();
   for (let r = 0; r < COLD_RUNS; r++) {
-    runs.inProcess.push(await bareInProcess(zk.address));
-    runs.bareChild.push(await bareChild(zk.address));
-    const b = await timeBridgeColdStart(await startBridge(zk.address, [`${COLD_PREFIX}*`]), {
+    await coldStartRound(runs, {
+      inProcess: () => bareInProcess(zk.address),
+      bareChild: () => bareChild(zk.address),
+      startBridge: () => startBridge(zk.address, [`${COLD_PREFIX}*`]),
       nodeId: 'bench~zookeeper',
-      services: COLD_SEEN.services,
-      endpoints: COLD_SEEN.instances,
+      seen: COLD_SEEN,
       listenTimeoutMs: 30_000,
       fullTimeoutMs: 120_000,
     });
-    runs.bridge.push(b.totalMs);
-    runs.listen.push(b.listenMs);
   }
   console.log(
     `[7] ZooKeeper cold start, ${COLD_IFACES} interfaces x ${COLD_PROVIDERS} providers (median of ${COLD_RUNS}, ${CONCURRENCY} reads in flight; each run: in-process reference, bare child, bridge):`,

@@ -5,6 +5,8 @@
  */
 import { cpus, loadavg } from 'node:os';
 import { median, verdict } from '../stats.js';
+import type { BridgeChild } from './bridge-child.js';
+import { timeBridgeColdStart } from './cold-start.js';
 
 /** Issue 11: an adapter's cold start at most this many times its bare watcher's. */
 export const COLD_START_TARGET = 1.5;
@@ -22,6 +24,35 @@ export interface ColdStartRuns {
 
 export function emptyRuns(): ColdStartRuns {
   return { bareChild: [], bridge: [], listen: [], inProcess: [] };
+}
+
+/**
+ * One run, in this order: the bare read in the bench process, the bare child,
+ * then a fresh bridge (started by `startBridge`) until it serves `seen`.
+ */
+export async function coldStartRound(
+  runs: ColdStartRuns,
+  o: {
+    readonly inProcess: () => Promise<number>;
+    readonly bareChild: () => Promise<number>;
+    readonly startBridge: () => Promise<BridgeChild>;
+    readonly nodeId: string;
+    readonly seen: { readonly services: number; readonly instances: number };
+    readonly listenTimeoutMs: number;
+    readonly fullTimeoutMs: number;
+  },
+): Promise<void> {
+  runs.inProcess.push(await o.inProcess());
+  runs.bareChild.push(await o.bareChild());
+  const b = await timeBridgeColdStart(await o.startBridge(), {
+    nodeId: o.nodeId,
+    services: o.seen.services,
+    endpoints: o.seen.instances,
+    listenTimeoutMs: o.listenTimeoutMs,
+    fullTimeoutMs: o.fullTimeoutMs,
+  });
+  runs.bridge.push(b.totalMs);
+  runs.listen.push(b.listenMs);
 }
 
 const list = (xs: number[]): string => xs.map((x) => x.toFixed(0)).join(', ');

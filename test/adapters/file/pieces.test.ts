@@ -3,23 +3,7 @@ import { describe, test } from 'node:test';
 import { parsePieces } from '../../../src/adapters/file/pieces.js';
 import { splitServices } from '../../../src/adapters/file/split.js';
 import { loadYaml } from '../../../src/adapters/file/yaml-load.js';
-
-/** The shape of bench/file.ts `yamlDoc`: n services of 10 instances each. */
-function benchDoc(n: number): string {
-  const out = ['services:'];
-  for (let i = 0; i < n; i++) {
-    out.push(`  - name: svc-${i}`, '    protocol: http', '    instances:');
-    for (let j = 0; j < 10; j++) {
-      out.push(
-        `      - address: 10.${(i >> 8) & 255}.${i & 255}.${j + 1}`,
-        '        port: 8080',
-        `        labels: { version: v${j % 3}, zone: z${j % 2} }`,
-        `        locality: region-1/zone-${j % 2}`,
-      );
-    }
-  }
-  return out.join('\n') + '\n';
-}
+import { blockLayoutDoc } from '../../support/block-layout-doc.js';
 
 function piecesOf(text: string): string[] {
   const split = splitServices(text);
@@ -37,7 +21,7 @@ function recordingLoad(calls: string[]): (text: string) => unknown {
 
 describe('parsePieces', () => {
   test('pieces of the bench layout never reach js-yaml, and read as js-yaml reads them', () => {
-    const pieces = piecesOf(benchDoc(40));
+    const pieces = piecesOf(blockLayoutDoc(40));
     const calls: string[] = [];
     const values = parsePieces(pieces, recordingLoad(calls));
     assert.deepEqual(calls, []);

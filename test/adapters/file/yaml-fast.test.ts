@@ -12,6 +12,7 @@ import fc from 'fast-check';
 import { splitServices } from '../../../src/adapters/file/split.js';
 import { fastLoadYaml } from '../../../src/adapters/file/yaml-fast.js';
 import { loadYaml, PlainScalar } from '../../../src/adapters/file/yaml-load.js';
+import { blockLayoutDoc } from '../../support/block-layout-doc.js';
 
 const RUNS = Number(process.env['PROPERTY_RUNS'] ?? 10_000);
 const SEED = process.env['PROPERTY_SEED'] === undefined ? undefined : Number(process.env['PROPERTY_SEED']);
@@ -42,23 +43,6 @@ function sameAsJsYaml(text: string): boolean {
   assert.deepStrictEqual(shape(fast), shape(slow), JSON.stringify(text));
   assert.deepStrictEqual(fast, slow, JSON.stringify(text));
   return true;
-}
-
-/** The shape of bench/file.ts `yamlDoc`: n services of 10 instances each. */
-function benchDoc(n: number): string {
-  const out = ['services:'];
-  for (let i = 0; i < n; i++) {
-    out.push(`  - name: svc-${i}`, '    protocol: http', '    instances:');
-    for (let j = 0; j < 10; j++) {
-      out.push(
-        `      - address: 10.${(i >> 8) & 255}.${i & 255}.${j + 1}`,
-        '        port: 8080',
-        `        labels: { version: v${j % 3}, zone: z${j % 2} }`,
-        `        locality: region-1/zone-${j % 2}`,
-      );
-    }
-  }
-  return out.join('\n') + '\n';
 }
 
 // ---- the grammar -------------------------------------------------------------
@@ -329,7 +313,7 @@ describe('fastLoadYaml', () => {
   });
 
   test('the bench layout is read by the fast reader, whole and piece by piece', () => {
-    const text = benchDoc(30);
+    const text = blockLayoutDoc(30);
     assert.ok(sameAsJsYaml(text), 'the whole bench document was refused');
     const split = splitServices(text);
     assert.ok(split !== undefined);
