@@ -40,26 +40,27 @@ export const mapKey: fc.Arbitrary<string> = fc.oneof(
   },
 );
 
+/** uint32 values at the edges of each varint length (1 to 5 bytes) and of the int32 sign. */
+export const UINT32_EDGES = [
+  0,
+  1,
+  127,
+  128,
+  16383,
+  16384,
+  2 ** 21 - 1,
+  2 ** 21,
+  2 ** 28 - 1,
+  2 ** 28,
+  2 ** 31 - 1,
+  2 ** 31,
+  2 ** 32 - 1,
+];
+
 /** 0 .. 2^32-1, with the varint length edges. */
 export const uint32: fc.Arbitrary<number> = fc.oneof(
   { weight: 3, arbitrary: fc.integer({ min: 0, max: 65535 }) },
-  {
-    weight: 2,
-    arbitrary: fc.constantFrom(
-      0,
-      1,
-      127,
-      128,
-      16383,
-      16384,
-      2 ** 21 - 1,
-      2 ** 21,
-      2 ** 28,
-      2 ** 31 - 1,
-      2 ** 31,
-      2 ** 32 - 1,
-    ),
-  },
+  { weight: 2, arbitrary: fc.constantFrom(...UINT32_EDGES) },
   { weight: 1, arbitrary: fc.tuple(fc.nat(0xffff), fc.nat(0xffff)).map(([hi, lo]) => hi * 0x10000 + lo) },
 );
 

@@ -3,21 +3,10 @@ import { describe, test } from 'node:test';
 import fc from 'fast-check';
 import protobuf from 'protobufjs';
 import { utf8Size, varintSize, WireTape } from '../../src/codec/wire-tape.js';
+import { UINT32_EDGES } from './spec-arbitraries.js';
 
 const uint32 = fc.oneof(
-  fc.constantFrom(
-    0,
-    127,
-    128,
-    16383,
-    16384,
-    2 ** 21 - 1,
-    2 ** 21,
-    2 ** 28 - 1,
-    2 ** 28,
-    2 ** 31,
-    2 ** 32 - 1,
-  ),
+  fc.constantFrom(...UINT32_EDGES),
   fc.tuple(fc.nat(0xffff), fc.nat(0xffff)).map(([hi, lo]) => hi * 0x10000 + lo),
 );
 
