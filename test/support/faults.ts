@@ -16,7 +16,13 @@ import type { RegistryStatus } from '../../src/pipeline/status.js';
 import { metricValue } from './ads.js';
 import { eventually, silentLogger } from './bridge.js';
 
-export const HOLD_MS = 5_000;
+/**
+ * The mass-deletion hold of the fault tests. A registry restarted empty must
+ * get its instances back inside it; with 5 s, a clean-clone CI run (test files
+ * in parallel on 2 cores) saw a restarted Eureka list only 8 of 10 re-registered
+ * instances before the window ended, so the other 2 were (rightly) deleted.
+ */
+export const HOLD_MS = 10_000;
 export const STALE_AFTER_MS = 2_000;
 
 export interface FaultBridge {
