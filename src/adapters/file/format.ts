@@ -91,17 +91,20 @@ export class RegistryFileReader {
    */
   read(content: string | Uint8Array): ParsedFile {
     if (typeof content !== 'string') {
-      if (!startsLikeJson(content)) {
-        const fromBytes = this.readSplit(splitServicesBytes(content));
-        if (fromBytes !== undefined) return fromBytes;
-      }
-      return this.read(Buffer.from(content.buffer, content.byteOffset, content.byteLength).toString('utf8'));
+      const text = Buffer.from(content.buffer, content.byteOffset, content.byteLength);
+      if (startsLikeJson(content)) return this.readText(text.toString('utf8'), true);
+      // Cut once: a cut that cannot be used is not tried again on the text.
+      return this.readSplit(splitServicesBytes(content)) ?? this.readText(text.toString('utf8'), false);
     }
-    const text = content;
+    return this.readText(content, true);
+  }
+
+  private readText(text: string, trySplit: boolean): ParsedFile {
     const json = /^\s*[{[]/.test(text) ? parseJson(text) : undefined;
     if (json !== undefined) return this.collect(parsedItems(servicesOf(json), jsonKey));
     return (
-      this.readSplit(splitServices(text)) ?? this.collect(parsedItems(servicesOf(loadYaml(text)), contentKey))
+      (trySplit ? this.readSplit(splitServices(text)) : undefined) ??
+      this.collect(parsedItems(servicesOf(loadYaml(text)), contentKey))
     );
   }
 
