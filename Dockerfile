@@ -11,7 +11,7 @@ COPY tsconfig.json README.md ./
 COPY src ./src
 COPY proto ./proto
 COPY examples ./examples
-COPY scripts/pack-install.sh ./scripts/pack-install.sh
+COPY scripts/pack-install.sh scripts/bundle.mjs ./scripts/
 RUN npm run build && bash scripts/pack-install.sh /opt/registry-bridge
 
 FROM node:24-slim

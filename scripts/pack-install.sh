@@ -11,8 +11,8 @@ set -euo pipefail
 [ $# -eq 1 ] || { echo "usage: scripts/pack-install.sh DEST" >&2; exit 2; }
 dest=$1
 repo=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
-if [ ! -f "$repo/dist/src/cli/main.js" ]; then
-  echo "pack-install.sh: $repo/dist/src/cli/main.js missing: run npm run build first" >&2
+if [ ! -f "$repo/dist/bundle/registry-bridge.mjs" ]; then
+  echo "pack-install.sh: $repo/dist/bundle/registry-bridge.mjs missing: run npm run build first" >&2
   exit 2
 fi
 mkdir -p "$dest"

@@ -7,7 +7,8 @@ import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { freePort } from '../../test/support/ports.js';
 
-const CLI = join(import.meta.dirname, '..', '..', 'src', 'cli', 'main.js');
+/** The `registry-bridge` command as shipped: the one-file build (scripts/bundle.mjs). */
+const CLI = join(import.meta.dirname, '..', '..', 'bundle', 'registry-bridge.mjs');
 
 /** Bridge children still running, killed by PID if the bench dies. */
 const liveChildren = new Set<ChildProcess>();

@@ -1,7 +1,9 @@
 import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { Command, InvalidArgumentError, Option } from 'commander';
 import { adapterCatalog } from '../adapters/catalog/catalog.js';
 import { parseDurationMs } from '../util/duration.js';
+import { packageRoot } from '../util/package-root.js';
 import { BridgeError, errorMessage } from '../errors.js';
 import type { LogFormat } from '../log.js';
 import type { OutputFormat } from '../manifest/render.js';
@@ -10,7 +12,7 @@ import type { ClientTls } from '../mcp/client.js';
 import { exitWhenWritten, exitWithError, stderr, stdout } from './exit.js';
 import { cliLogger, logFormatOption } from './log-format.js';
 
-const pkg = JSON.parse(readFileSync(new URL('../../../package.json', import.meta.url), 'utf8')) as {
+const pkg = JSON.parse(readFileSync(join(packageRoot(import.meta.url), 'package.json'), 'utf8')) as {
   version: string;
 };
 

@@ -1,19 +1,15 @@
 import { existsSync } from 'node:fs';
-import { dirname, isAbsolute, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { isAbsolute, join } from 'node:path';
 import protobuf from 'protobufjs';
 import type { ResourceKind } from '../model/istio.js';
 import { SERVED_KIND_DEFS } from './kinds.js';
+import { packageRoot } from '../util/package-root.js';
 
-/** The repository's proto/ folder, found from this file in src/ or dist/src/. */
+/** The package's proto/ folder (next to its package.json). */
 export function protoDir(): string {
-  let dir = dirname(fileURLToPath(import.meta.url));
-  for (let i = 0; i < 6; i++) {
-    const candidate = join(dir, 'proto');
-    if (existsSync(join(candidate, 'envoy'))) return candidate;
-    dir = dirname(dir);
-  }
-  throw new Error('proto/ folder not found next to the installed package');
+  const dir = join(packageRoot(import.meta.url), 'proto');
+  if (!existsSync(join(dir, 'envoy'))) throw new Error(`proto/ folder not found: ${dir} has no envoy/`);
+  return dir;
 }
 
 const FILES = [

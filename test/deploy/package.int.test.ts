@@ -8,16 +8,7 @@
  */
 import assert from 'node:assert/strict';
 import { spawn, spawnSync, type SpawnSyncReturns } from 'node:child_process';
-import {
-  existsSync,
-  mkdirSync,
-  mkdtempSync,
-  readdirSync,
-  readFileSync,
-  rmSync,
-  statSync,
-  writeFileSync,
-} from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
@@ -103,28 +94,28 @@ describe('the npm package, installed from its tarball with --omit=dev', () => {
     return { file, xds, admin };
   }
 
-  test('the package holds the built src/ (no stale files, no source maps), the protos and examples; nothing of test/ or bench/', () => {
+  test('the package holds the one-file build with its chunks, the protos and examples; nothing of dist/src, test/ or bench/', () => {
     const root = join(install, 'node_modules', PKG.name);
     const files = walk(root).map((f) => relative(root, f));
+    assert.equal(binPath, 'dist/bundle/registry-bridge.mjs', 'the command is the one-file build');
     assert.ok(files.includes(binPath), `${binPath} installed`);
     assert.ok(statSync(join(root, binPath)).mode & 0o111, 'the bin is executable');
     assert.deepEqual(
       files.filter(
         (f) =>
-          !/^(dist\/src\/|proto\/|examples\/)/.test(f) && !/^(package\.json|README\.md|LICENSE)$/.test(f),
+          !/^(dist\/bundle\/(registry-bridge\.mjs|chunks\/[\w-]+\.mjs(\.LEGAL\.txt)?)|proto\/|examples\/)/.test(
+            f,
+          ) && !/^(package\.json|README\.md|LICENSE)$/.test(f),
       ),
       [],
-      'only dist/src, proto, examples, package.json and README',
+      'only the build in dist/bundle, proto, examples, package.json and README',
     );
+    const built = walk(join(REPO, 'dist', 'bundle')).map((f) => relative(REPO, f));
     assert.deepEqual(
-      files.filter((f) => f.endsWith('.map')),
+      built.filter((f) => !files.includes(f)),
       [],
-      'source maps point at src/*.ts, which is not shipped',
+      'every file of the build shipped',
     );
-    const stale = files
-      .filter((f) => f.startsWith('dist/src/') && f.endsWith('.js'))
-      .filter((f) => !existsSync(join(REPO, f.slice('dist/'.length).replace(/\.js$/, '.ts'))));
-    assert.deepEqual(stale, [], 'every shipped .js has its source in src/');
     const protos = walk(join(REPO, 'proto')).map((f) => relative(REPO, f));
     assert.deepEqual(
       protos.filter((p) => !files.includes(p)),
@@ -196,7 +187,7 @@ describe('the npm package, installed from its tarball with --omit=dev', () => {
     const good = readFileSync(join(REPO, 'Dockerfile'), 'utf8');
     const lacks = good.replace(/^COPY --from=(\S+) (\S+) /m, 'COPY --from=$1 $2/dist/test ');
     assert.match(dockerfileLayoutProblems(lacks, install, PKG).join('\n'), /has no such path/);
-    const other = good.replace(/^ENTRYPOINT .*$/m, 'ENTRYPOINT ["node", "dist/src/cli/main.js"]');
+    const other = good.replace(/^ENTRYPOINT .*$/m, 'ENTRYPOINT ["node", "dist/bundle/registry-bridge.mjs"]');
     assert.match(dockerfileLayoutProblems(other, install, PKG).join('\n'), /ENTRYPOINT/);
     const root = good.replace(/^USER .*$/m, 'USER node');
     assert.match(dockerfileLayoutProblems(root, install, PKG).join('\n'), /non-root numeric USER/);

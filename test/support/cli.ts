@@ -2,7 +2,8 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { join } from 'node:path';
 import { eventually } from './bridge.js';
 
-export const CLI = join(import.meta.dirname, '..', '..', 'src', 'cli', 'main.js');
+/** The `registry-bridge` command as shipped: the one-file build (scripts/bundle.mjs). */
+export const CLI = join(import.meta.dirname, '..', '..', 'bundle', 'registry-bridge.mjs');
 
 export interface RunResult {
   code: number | null;
