@@ -3,10 +3,12 @@
  * the v3 ADS server, bench/peer/) serving byte-identical MCP resources: N
  * ServiceEntries x 10 endpoints, generated once by the bridge's own pipeline
  * and written to a file the peer reads. Prints one table per scale, medians of
- * BENCH_PEER_RUNS (7) runs, and a raw loopback TCP transfer of the same bytes.
+ * BENCH_PEER_RUNS (7) runs, a raw loopback TCP transfer of the same bytes, and
+ * the same bytes pushed on an open stream by a bare node:http2 server (no gRPC).
  */
 import { createHash } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
+import { connect as connectH2 } from 'node:http2';
 import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -16,7 +18,7 @@ import { protoTypes } from '../src/codec/proto.js';
 import { goPeerBinary } from './support/go-peer.js';
 import { LineChild } from './support/line-child.js';
 import { cpuMs, peakRssMb, resetPeakRss, rssMb } from './support/proc-stats.js';
-import { RawAdsClient, scanResponse, type RawResponse } from './support/raw-ads-client.js';
+import { GO_GRPC_BDP_LIMIT, RawAdsClient, scanResponse, type RawResponse } from './support/raw-ads-client.js';
 import { median, verdict } from './stats.js';
 
 const SETTLE_MS = 150;
@@ -181,6 +183,57 @@ async function rawTcpMs(size: number, runs: number): Promise<number> {
   return median(samples);
 }
 
+/**
+ * The same bytes pushed by a bare node:http2 server (support/raw-h2-child.ts) on a stream the
+ * client holds open, timed like the bridge's push: from the command to the last byte received.
+ * The client opens its windows like the bench's gRPC client; frames are the client's default
+ * 16 KiB (what a Go gRPC client, istiod, accepts). What no HTTP/2 server in Node can beat.
+ */
+async function rawH2PushMs(size: number, runs: number): Promise<number> {
+  const child = LineChild.start(process.execPath, [
+    join(import.meta.dirname, 'support', 'raw-h2-child.js'),
+    String(size),
+  ]);
+  const port = Number((await child.line('listening ')).split(' ')[1]);
+  const session = connectH2(`http://127.0.0.1:${port}`, {
+    settings: { initialWindowSize: GO_GRPC_BDP_LIMIT },
+  });
+  try {
+    await new Promise<void>((resolve, reject) => {
+      session.once('connect', () => resolve());
+      session.once('error', reject);
+    });
+    session.setLocalWindowSize(GO_GRPC_BDP_LIMIT);
+    const stream = session.request({ ':method': 'POST', ':path': '/push' }, { endStream: false });
+    await new Promise<void>((resolve, reject) => {
+      stream.once('response', () => resolve());
+      stream.once('error', reject);
+    });
+    let got = 0;
+    let want = 0;
+    let arrived: ((at: number) => void) | undefined;
+    stream.on('data', (d: Buffer) => {
+      got += d.length;
+      if (got >= want && arrived) arrived(performance.now());
+    });
+    const samples: number[] = [];
+    for (let i = 0; i <= runs; i++) {
+      await sleep(SETTLE_MS);
+      want += size;
+      const done = new Promise<number>((resolve) => (arrived = resolve));
+      const t0 = performance.now();
+      child.send('push');
+      const at = await done;
+      if (i > 0) samples.push(at - t0);
+    }
+    stream.close();
+    return median(samples);
+  } finally {
+    session.destroy();
+    await child.stop();
+  }
+}
+
 async function startOurs(n: number, file: string): Promise<Server> {
   const child = LineChild.start(process.execPath, [
     join(import.meta.dirname, 'support', 'mcp-server-child.js'),
@@ -209,7 +262,15 @@ export async function runPeerBench(): Promise<void> {
   const runsFor = (n: number): number =>
     Number(process.env[`BENCH_PEER_RUNS_${n}`] ?? process.env['BENCH_PEER_RUNS'] ?? 7);
   const dir = mkdtempSync(join(tmpdir(), 'irb-peer-'));
-  const rows: Array<{ n: number; runs: number; peer: Figures; ours: Figures; tcp: number; dec: number }> = [];
+  const rows: Array<{
+    n: number;
+    runs: number;
+    peer: Figures;
+    ours: Figures;
+    tcp: number;
+    h2: number;
+    dec: number;
+  }> = [];
   try {
     for (const n of scales) {
       const runs = runsFor(n);
@@ -229,7 +290,8 @@ export async function runPeerBench(): Promise<void> {
         const peerFig = await measure(peer, runs);
         const ourFig = await measure(ours, runs);
         const tcp = await rawTcpMs(ourFig.bytes.length + 5, runs);
-        rows.push({ n, runs, peer: peerFig, ours: ourFig, tcp, dec: decodeMs(ourFig.bytes) });
+        const h2 = await rawH2PushMs(ourFig.bytes.length + 5, runs);
+        rows.push({ n, runs, peer: peerFig, ours: ourFig, tcp, h2, dec: decodeMs(ourFig.bytes) });
       } finally {
         await ours.child.stop();
         await peer.child.stop();
@@ -259,6 +321,9 @@ export async function runPeerBench(): Promise<void> {
   line('peak RSS, 10 clients connecting at once, MB', (f) => f.peakRssMb);
   console.log(`| raw loopback TCP of the same bytes, ms | ${rows.map((r) => f0(r.tcp)).join(' | ')} |`);
   console.log(
+    `| the same bytes pushed on an open stream by a bare node:http2 server, ms | ${rows.map((r) => f0(r.h2)).join(' | ')} |`,
+  );
+  console.log(
     `| client decode of the response (not in the fetch time), ms | ${rows.map((r) => f0(r.dec)).join(' | ')} |`,
   );
   console.log(
@@ -278,7 +343,7 @@ export async function runPeerBench(): Promise<void> {
     const pushRatio = r.ours.pushMs / r.tcp;
     const fetchRatio = r.ours.fetchMs / r.tcp;
     console.log(
-      `${r.n}: ahead of the peer on fetch time, fetch CPU, push CPU and peak RSS: ${verdict(ahead)}; full-state push ${pushRatio.toFixed(2)}x raw TCP (target <= 2x: ${verdict(pushRatio <= 2)}), full fetch on a new connection ${fetchRatio.toFixed(2)}x` +
+      `${r.n}: ahead of the peer on fetch time, fetch CPU, push CPU and peak RSS: ${verdict(ahead)}; full-state push ${pushRatio.toFixed(2)}x raw TCP (target <= 2x: ${verdict(pushRatio <= 2)}; the bare HTTP/2 push is ${(r.h2 / r.tcp).toFixed(2)}x raw TCP, the bridge's ${(r.ours.pushMs / r.h2).toFixed(2)}x that), full fetch on a new connection ${fetchRatio.toFixed(2)}x` +
         (r.n === 10_000
           ? `; peak RSS ${f0(r.ours.peakRssMb)} MB (target <= 300 MB: ${verdict(r.ours.peakRssMb <= 300)})`
           : ''),

@@ -10,6 +10,15 @@ import { freePort } from '../../test/support/ports.js';
 /** The `registry-bridge` command as shipped: the one-file build (scripts/bundle.mjs). */
 const CLI = join(import.meta.dirname, '..', '..', 'bundle', 'registry-bridge.mjs');
 
+/**
+ * Extra Node options for every bridge child, from IRB_BENCH_BRIDGE_NODE_ARGS (split on spaces), for
+ * looking inside a bench's bridge, e.g. `--cpu-prof --cpu-prof-dir=/tmp/prof` (which NODE_OPTIONS
+ * refuses); none by default.
+ */
+function bridgeNodeArgs(): string[] {
+  return (process.env.IRB_BENCH_BRIDGE_NODE_ARGS ?? '').split(' ').filter((a) => a !== '');
+}
+
 /** Bridge children still running, killed by PID if the bench dies. */
 const liveChildren = new Set<ChildProcess>();
 process.on('exit', () => {
@@ -69,9 +78,13 @@ export class BridgeChild {
     // JSON is valid YAML.
     writeFileSync(join(dir, 'config.yaml'), JSON.stringify(config));
     const spawnedAt = performance.now();
-    const child = spawn(process.execPath, [CLI, 'serve', '--config', join(dir, 'config.yaml')], {
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
+    const child = spawn(
+      process.execPath,
+      [...bridgeNodeArgs(), CLI, 'serve', '--config', join(dir, 'config.yaml')],
+      {
+        stdio: ['ignore', 'pipe', 'pipe'],
+      },
+    );
     return new BridgeChild(child, dir, xdsPort, spawnedAt, adminPort);
   }
 

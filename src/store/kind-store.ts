@@ -1,5 +1,6 @@
 import { encodeDeltaResource, encodeResource, type EncodedResource } from '../codec/resource-codec.js';
 import { SotwBody } from '../codec/responses.js';
+import { joinSlabs, type Slab } from '../codec/slabs.js';
 import type { IstioResource, ResourceKind } from '../model/istio.js';
 import type { KindChange, KindView } from './view.js';
 import { SetHash } from './set-hash.js';
@@ -21,6 +22,8 @@ export class KindStore implements KindView {
   private readonly order = new SortedKeys();
   private readonly hash = new SetHash();
   private body: SotwBody | undefined;
+  /** The slabs of the last body built, reused by the next where unchanged. */
+  private slabs: readonly Slab[] = [];
 
   constructor(readonly kind: ResourceKind) {}
 
@@ -69,20 +72,47 @@ export class KindStore implements KindView {
 
   /**
    * Every resource as repeated `resources` fields of a SotW response, sorted
-   * by name; cached until a change, so every client's response shares it
-   * (and its bytes, joined once per kind version).
+   * by name, joined into slabs (codec/slabs.ts); cached until a change, so
+   * every client's response shares it. After a change only the slabs around
+   * the changed resources are joined again.
    */
   sotwBody(): SotwBody {
     if (this.body) return this.body;
-    const parts: Buffer[] = [];
+    const keys = this.order.values();
+    const fields = keys.map((key) => this.entries.get(key)!.encoded.sotwField);
+    const before = new Set(this.slabs);
+    this.slabs = joinSlabs(keys, fields, this.slabs);
     let length = 0;
-    for (const key of this.order.values()) {
-      const e = this.entries.get(key)!;
-      parts.push(e.encoded.sotwField);
-      length += e.encoded.sotwField.length;
+    let at = 0;
+    for (const s of this.slabs) {
+      length += s.bytes.length;
+      if (!before.has(s)) this.moveInto(s, keys, at);
+      at += s.fields.length;
     }
-    this.body = new SotwBody(parts, length);
+    this.body = new SotwBody(
+      this.slabs.map((s) => s.bytes),
+      length,
+    );
     return this.body;
+  }
+
+  /**
+   * Points the entries a new slab joined at their bytes inside it, so each
+   * resource's bytes are held once (in its slab), and the next join finds them
+   * unchanged by identity.
+   */
+  private moveInto(slab: Slab, keys: readonly string[], at: number): void {
+    slab.fields.forEach((field, j) => {
+      const e = this.entries.get(keys[at + j]!)!;
+      const old = e.encoded;
+      if (old.sotwField === field) return;
+      const encoded: EncodedResource = {
+        ...old,
+        sotwField: field,
+        any: field.subarray(field.length - old.any.length),
+      };
+      this.entries.set(old.key, { encoded, ...(e.deltaMessage && { deltaMessage: e.deltaMessage }) });
+    });
   }
 
   /** The envoy Resource message of one key for Delta responses. */

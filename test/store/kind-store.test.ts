@@ -122,6 +122,30 @@ describe('KindStore', () => {
     );
   });
 
+  test('after one change at 3,000 resources the body is right, only the slab holding the change is new, and each resource is held once, inside its slab', () => {
+    const s = new KindStore('ServiceEntry');
+    const names = Array.from({ length: 3000 }, (_, i) => `svc-${String(i).padStart(4, '0')}`);
+    s.apply(
+      names.map((n) => entry(n)),
+      [],
+    );
+    const first = s.sotwBody().parts;
+    assert.ok(first.length > 3, `${first.length} slabs`);
+    s.apply([entry('svc-1500', '10.0.0.7')], []);
+    const second = s.sotwBody().parts;
+    assert.equal(second.filter((p) => !first.includes(p)).length, 1, 'one new slab');
+    const served = servedBody(s);
+    assert.equal(served.length, 3000);
+    assert.deepEqual(served[1500]!.resource, entry('svc-1500', '10.0.0.7'));
+    const slabMemory = new Set(second.map((p) => p.buffer));
+    for (const key of s.keys()) {
+      const e = s.get(key)!;
+      assert.ok(slabMemory.has(e.sotwField.buffer), `${key}: its bytes are a view into a slab`);
+      assert.equal(e.any.buffer, e.sotwField.buffer);
+      assert.ok(e.sotwField.subarray(e.sotwField.length - e.any.length).equals(e.any));
+    }
+  });
+
   test('the per-resource version is a content hash, not a counter or a time', () => {
     const v1 = encodeResource(entry('a')).version;
     const v2 = encodeResource(entry('a')).version;
