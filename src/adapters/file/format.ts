@@ -66,7 +66,13 @@ function splitItems(split: SplitFile | undefined): Item[] | undefined {
   } catch {
     return undefined;
   }
-  return split.chunks.map((c) => ({ key: c.text, line: c.line }));
+  // The key is the chunk's text, made on each read (see ServiceChunk).
+  return split.chunks.map((c) => ({
+    get key() {
+      return c.text;
+    },
+    line: c.line,
+  }));
 }
 
 /**
@@ -125,6 +131,7 @@ export class RegistryFileReader {
   private collect(items: readonly Item[]): ParsedFile {
     const next = new Map<string, Cached>();
     // One lookup per piece: comparing a piece's text with a cached one is most of a reload's work.
+    // A piece's key is read once here; for a hit it is dropped at once (young garbage).
     const hits = items.map((item) => ('value' in item ? undefined : this.cache.get(item.key)));
     const misses = items.filter((item, i) => !('value' in item) && hits[i] === undefined);
     // In batches: each batch's parsed tree is garbage before the next is built,

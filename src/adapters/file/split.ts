@@ -16,10 +16,31 @@
  */
 
 export interface ServiceChunk {
-  /** The item's text, from its dash to the line before the next item. */
+  /**
+   * The item's text, from its dash to the line before the next item: a new
+   * string on each read, made from the bytes only when asked (valid while the
+   * bytes cut are unchanged). A reload that finds a piece unchanged then makes
+   * one short-lived string for it, which dies young, instead of holding every
+   * piece's text until the whole file is looked up (which V8 would promote,
+   * leaving a file's worth of old-generation garbage per reload).
+   */
   readonly text: string;
   /** 1-based line of the item's dash in the file. */
   readonly line: number;
+}
+
+/** A piece as a range of the cut bytes. */
+class ByteChunk implements ServiceChunk {
+  constructor(
+    private readonly buf: Buffer,
+    private readonly from: number,
+    private readonly to: number,
+    readonly line: number,
+  ) {}
+
+  get text(): string {
+    return this.buf.toString('utf8', this.from, this.to);
+  }
 }
 
 export interface SplitFile {
@@ -106,6 +127,9 @@ export function splitServicesBytes(bytes: Uint8Array): SplitFile | undefined {
   /** The text of lines [from, to), without the last newline. */
   const lines = (from: number, to: number): string =>
     to >= n ? text(starts[from]!) : text(starts[from]!, starts[to]! - 1);
+  /** Lines [from, to), without the last newline, as a piece read when asked. */
+  const piece = (from: number, to: number): ServiceChunk =>
+    new ByteChunk(buf, starts[from]!, to >= n ? b.length : starts[to]! - 1, from + 1);
   let start = first;
   let end = first + 1;
   for (; end < n; end++) {
@@ -113,13 +137,13 @@ export function splitServicesBytes(bytes: Uint8Array): SplitFile | undefined {
     const ind = indentAt(b, at);
     if (ind < 0 || ind > indent) continue;
     if (ind === indent && isItemStart(b, at, indent)) {
-      chunks.push({ text: lines(start, end), line: start + 1 });
+      chunks.push(piece(start, end));
       start = end;
       continue;
     }
     break; // back at or above the list's indent: the list ended
   }
-  chunks.push({ text: lines(start, end), line: start + 1 });
+  chunks.push(piece(start, end));
   const rest = lines(0, first) + (end < n ? '\n' + text(starts[end]!) : '');
   return { rest, chunks };
 }
