@@ -16,6 +16,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { decodeMcpResource } from '../src/codec/decode.js';
 import { protoTypes } from '../src/codec/proto.js';
 import { goPeerBinary } from './support/go-peer.js';
+import { imageNodeOptions } from './support/image-node-options.js';
 import { LineChild } from './support/line-child.js';
 import { cpuMs, peakRssMb, resetPeakRss, rssMb } from './support/proc-stats.js';
 import { GO_GRPC_BDP_LIMIT, RawAdsClient, scanResponse, type RawResponse } from './support/raw-ads-client.js';
@@ -235,11 +236,11 @@ async function rawH2PushMs(size: number, runs: number): Promise<number> {
 }
 
 async function startOurs(n: number, file: string): Promise<Server> {
-  const child = LineChild.start(process.execPath, [
-    join(import.meta.dirname, 'support', 'mcp-server-child.js'),
-    String(n),
-    file,
-  ]);
+  const child = LineChild.start(
+    process.execPath,
+    [join(import.meta.dirname, 'support', 'mcp-server-child.js'), String(n), file],
+    imageNodeOptions(),
+  );
   const port = Number((await child.line('listening ')).split(' ')[1]);
   return { child, address: `127.0.0.1:${port}`, gc: true };
 }

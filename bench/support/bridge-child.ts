@@ -6,17 +6,21 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { freePort } from '../../test/support/ports.js';
+import { imageNodeOptions } from './image-node-options.js';
 
 /** The `registry-bridge` command as shipped: the one-file build (scripts/bundle.mjs). */
 const CLI = join(import.meta.dirname, '..', '..', 'bundle', 'registry-bridge.mjs');
 
 /**
- * Extra Node options for every bridge child, from IRB_BENCH_BRIDGE_NODE_ARGS (split on spaces), for
- * looking inside a bench's bridge, e.g. `--cpu-prof --cpu-prof-dir=/tmp/prof` (which NODE_OPTIONS
- * refuses); none by default.
+ * Node options for every bridge child: the container image's (support/image-node-options.ts), then
+ * any from IRB_BENCH_BRIDGE_NODE_ARGS (split on spaces), for looking inside a bench's bridge, e.g.
+ * `--cpu-prof --cpu-prof-dir=/tmp/prof` (which NODE_OPTIONS refuses).
  */
 function bridgeNodeArgs(): string[] {
-  return (process.env.IRB_BENCH_BRIDGE_NODE_ARGS ?? '').split(' ').filter((a) => a !== '');
+  return [
+    ...imageNodeOptions(),
+    ...(process.env.IRB_BENCH_BRIDGE_NODE_ARGS ?? '').split(' ').filter((a) => a !== ''),
+  ];
 }
 
 /** Bridge children still running, killed by PID if the bench dies. */

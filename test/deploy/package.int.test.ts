@@ -177,6 +177,17 @@ describe('the npm package, installed from its tarball with --omit=dev', () => {
     assert.equal(await exited, 0, out);
   });
 
+  test("the image's NODE_OPTIONS (the Dockerfile's ENV) are accepted by Node and the command runs with them", () => {
+    const m = /^ENV NODE_OPTIONS="([^"]*)"$/m.exec(readFileSync(join(REPO, 'Dockerfile'), 'utf8'));
+    assert.ok(m, 'the Dockerfile sets NODE_OPTIONS');
+    const r = spawnSync(process.execPath, [join(REPO, PKG.binPath), '--version'], {
+      encoding: 'utf8',
+      env: { ...process.env, NODE_OPTIONS: m[1] },
+    });
+    assert.equal(r.status, 0, r.stderr);
+    assert.equal(r.stdout.trim(), pkgJson.version);
+  });
+
   test('the Dockerfile builds the same layout: what it copies exists, its ENTRYPOINT is the package bin, non-root', () => {
     const dockerfile = join(REPO, 'Dockerfile');
     assert.deepEqual(dockerfileContextProblems(dockerfile, REPO), []);
