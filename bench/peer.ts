@@ -213,20 +213,39 @@ async function rawH2PushMs(size: number, runs: number): Promise<number> {
     let got = 0;
     let want = 0;
     let arrived: ((at: number) => void) | undefined;
+    let failed: ((err: Error) => void) | undefined;
     stream.on('data', (d: Buffer) => {
       got += d.length;
       if (got >= want && arrived) arrived(performance.now());
     });
+    const fail = (err: Error): void => failed?.(err);
+    stream.on('error', fail);
+    session.on('error', fail);
+    stream.on('close', () => fail(new Error('bare HTTP/2 stream closed')));
     const samples: number[] = [];
     for (let i = 0; i <= runs; i++) {
       await sleep(SETTLE_MS);
       want += size;
-      const done = new Promise<number>((resolve) => (arrived = resolve));
+      const done = new Promise<number>((resolve, reject) => {
+        const timer = setTimeout(
+          () => reject(new Error(`bare HTTP/2 push: ${got} of ${want} bytes in 60 s`)),
+          60_000,
+        );
+        arrived = (at) => {
+          clearTimeout(timer);
+          resolve(at);
+        };
+        failed = (err) => {
+          clearTimeout(timer);
+          reject(err);
+        };
+      });
       const t0 = performance.now();
       child.send('push');
       const at = await done;
       if (i > 0) samples.push(at - t0);
     }
+    failed = undefined;
     stream.close();
     return median(samples);
   } finally {

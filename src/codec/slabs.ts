@@ -7,7 +7,12 @@
  * copies about one slab (SLAB_BYTES to twice that), not the whole body.
  */
 
-/** A slab's target size: a new slab closes at the first old boundary once it has this many bytes. */
+/**
+ * A slab's target size: a new slab closes at the first old boundary once it
+ * has this many bytes (or at twice this); an old slab under a quarter of it
+ * (the last one: under all of it) is not reused but joined again with what
+ * follows.
+ */
 export const SLAB_BYTES = 128 * 1024;
 
 export interface Slab {
@@ -42,14 +47,21 @@ export function joinSlabs(
 ): Slab[] {
   if (keys.length !== fields.length)
     throw new Error(`joinSlabs: ${keys.length} keys, ${fields.length} fields`);
-  const oldByFirst = new Map<string, Slab>();
-  for (const s of previous) oldByFirst.set(s.first, s);
-  const out: Slab[] = [];
   const n = keys.length;
   let i = 0;
+  const oldByFirst = new Map<string, Slab>();
+  for (const s of previous) oldByFirst.set(s.first, s);
+  const last = previous.at(-1);
+  // A small slab is joined again with what follows rather than kept: the old
+  // last one while under `target` and no longer last (else keys added one by
+  // one after it would each stay a slab of their own), any other under a
+  // quarter of `target`.
+  const tooSmall = (old: Slab): boolean =>
+    old === last ? old.bytes.length < target && i + old.fields.length < n : old.bytes.length < target / 4;
+  const out: Slab[] = [];
   while (i < n) {
     const old = oldByFirst.get(keys[i]!);
-    if (old && sameRun(old.fields, fields, i)) {
+    if (old && !tooSmall(old) && sameRun(old.fields, fields, i)) {
       out.push(old);
       i += old.fields.length;
       continue;
@@ -76,9 +88,11 @@ function sameRun(run: readonly Uint8Array[], fields: readonly Uint8Array[], at: 
 }
 
 function newSlab(first: string, fields: readonly Uint8Array[], size: number): Slab {
-  // A single resource of a slab's size or more is used as it is.
+  // A single resource with a buffer of its own is used as it is (a view into
+  // an older slab is copied, so that slab can be freed).
   const only = fields.length === 1 ? fields[0]! : undefined;
-  if (only && Buffer.isBuffer(only)) return { first, fields: [only], bytes: only };
+  if (only && Buffer.isBuffer(only) && only.byteLength === only.buffer.byteLength)
+    return { first, fields: [only], bytes: only };
   const bytes = Buffer.allocUnsafeSlow(size);
   const views: Buffer[] = [];
   let off = 0;

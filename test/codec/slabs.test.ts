@@ -110,6 +110,37 @@ describe('joinSlabs', () => {
     assert.ok(reused / total > 0.6, `reused ${reused} of ${total} slabs`);
   });
 
+  test('keys added one at a time after the last slab grow the last slab instead of each becoming a slab', () => {
+    const target = 1000;
+    const state = new Map<string, Buffer>();
+    let slabs: Slab[] = [];
+    for (let i = 0; i < 400; i++) {
+      state.set(key(i), field(key(i), 50));
+      const { keys, fields } = current(state);
+      slabs = joinSlabs(keys, fields, slabs, target);
+      assert.ok(joined(slabs).equals(Buffer.concat(fields)));
+      adopt(state, keys, slabs);
+    }
+    // 400 x 50 bytes = 20 slabs of the target size; allow the tail some slack.
+    assert.ok(slabs.length <= 24, `${slabs.length} slabs`);
+  });
+
+  test('a resource left alone in a slab is copied out of the old slab, which can then be freed', () => {
+    const state = new Map<string, Buffer>([
+      [key(1), field(key(1), 100)],
+      [key(2), field(key(2), 100)],
+    ]);
+    let { keys, fields } = current(state);
+    const first = joinSlabs(keys, fields, [], 1000);
+    assert.equal(first.length, 1);
+    adopt(state, keys, first);
+    state.delete(key(1));
+    ({ keys, fields } = current(state));
+    const second = joinSlabs(keys, fields, first, 1000);
+    assert.ok(joined(second).equals(fields[0]!));
+    assert.notEqual(second[0]!.bytes.buffer, first[0]!.bytes.buffer, 'no view into the old slab');
+  });
+
   test('a resource larger than a slab is used as it is, not copied', () => {
     const big = field('x', 5000);
     const slabs = joinSlabs([key(1)], [big], [], 1000);

@@ -131,17 +131,30 @@ export class RegistryFileReader {
   private collect(items: readonly Item[]): ParsedFile {
     const next = new Map<string, Cached>();
     // One lookup per piece: comparing a piece's text with a cached one is most of a reload's work.
-    // A piece's key is read once here; for a hit it is dropped at once (young garbage).
-    const hits = items.map((item) => ('value' in item ? undefined : this.cache.get(item.key)));
-    const misses = items.filter((item, i) => !('value' in item) && hits[i] === undefined);
+    // A cut piece's key is made once, here (a getter): a hit drops it at once (young garbage),
+    // a miss keeps it, and that one string is both its cache key and its Cached.key.
+    const hits = new Array<Cached | undefined>(items.length);
+    const missKeys = new Array<string | undefined>(items.length);
+    const misses: number[] = [];
+    items.forEach((item, i) => {
+      if ('value' in item) return;
+      const key = item.key;
+      const hit = this.cache.get(key);
+      if (hit) hits[i] = hit;
+      else {
+        missKeys[i] = key;
+        misses.push(i);
+      }
+    });
     // In batches: each batch's parsed tree is garbage before the next is built,
     // which keeps the peak heap (and so the RSS) low and the garbage young.
     for (let from = 0; from < misses.length; from += PARSE_BATCH) {
       const batch = misses.slice(from, from + PARSE_BATCH);
-      const values = parsePieces(batch.map((item) => item.key));
+      const values = parsePieces(batch.map((at) => missKeys[at]!));
       if (values === undefined) throw new NotSplittable();
-      batch.forEach((item, i) => {
-        if (!next.has(item.key)) next.set(item.key, { key: item.key, result: readServiceItem(values[i]) });
+      batch.forEach((at, j) => {
+        const key = missKeys[at]!;
+        if (!next.has(key)) next.set(key, { key, result: readServiceItem(values[j]) });
       });
     }
     const problems: string[] = [];
@@ -151,7 +164,7 @@ export class RegistryFileReader {
       // An unchanged piece keeps the key string it was first stored with: the
       // new, equal string is garbage at once (young), not the old one.
       const cached = hits[i] ??
-        next.get(item.key) ??
+        next.get(missKeys[i] ?? item.key) ??
         this.cache.get(item.key) ?? {
           key: item.key,
           result: readServiceItem(item.value),
