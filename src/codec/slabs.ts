@@ -33,11 +33,10 @@ export interface Slab {
  * Joins `fields` (one per key of `keys`, both in the body's order) into slabs,
  * reusing each slab of `previous` (the slabs of the version before) whose
  * resources are still there, in the same order, as the same objects (its
- * `fields`). A new
- * slab closes once it holds `target` bytes and the next key began a slab
- * before (so the runs after a change line up with old slabs again), or at
- * twice `target`. Pure: the same input gives the same bytes; `previous` only
- * decides what is copied.
+ * `fields`). A new slab closes once it holds `target` bytes and the next key
+ * began a slab before (so the runs after a change line up with old slabs
+ * again), or at twice `target`. Pure: the same input gives the same bytes;
+ * `previous` only decides what is copied.
  */
 export function joinSlabs(
   keys: readonly string[],
