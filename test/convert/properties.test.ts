@@ -41,6 +41,9 @@ function servedAddress(i: RegistryInstance): string | undefined {
   if (typeof i.address !== 'string') return undefined;
   if (isPlainIp(i.address)) return i.address;
   const host = i.address.replace(/\.$/, '').toLowerCase();
+  // One trailing dot is the DNS root; a second ("a..") leaves an empty label,
+  // which no resolver takes even though istiod's FQDN check would pass "a.".
+  if (host.endsWith('.')) return undefined;
   return host.length <= 253 && fqdnProblem(host) === undefined ? host : undefined;
 }
 
