@@ -16,7 +16,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { decodeMcpResource } from '../src/codec/decode.js';
 import { protoTypes } from '../src/codec/proto.js';
 import { goPeerBinary } from './support/go-peer.js';
-import { imageNodeOptions } from './support/image-node-options.js';
+import { imageNodeOptions } from '../test/support/image-node-options.js';
 import { LineChild } from './support/line-child.js';
 import { cpuMs, peakRssMb, resetPeakRss, rssMb } from './support/proc-stats.js';
 import { GO_GRPC_BDP_LIMIT, RawAdsClient, scanResponse, type RawResponse } from './support/raw-ads-client.js';

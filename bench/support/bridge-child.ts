@@ -6,22 +6,20 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { freePort } from '../../test/support/ports.js';
-import { imageNodeOptions } from './image-node-options.js';
+import { imageNodeOptions } from '../../test/support/image-node-options.js';
 
 /** The `registry-bridge` command as shipped: the one-file build (scripts/bundle.mjs). */
 const CLI = join(import.meta.dirname, '..', '..', 'bundle', 'registry-bridge.mjs');
 
 /**
- * Node options for every bridge child: the container image's (support/image-node-options.ts), then
- * any from IRB_BENCH_BRIDGE_NODE_ARGS (split on spaces), for looking inside a bench's bridge, e.g.
- * `--cpu-prof --cpu-prof-dir=/tmp/prof` (which NODE_OPTIONS refuses).
+ * Node options for every bridge child: the container image's (test/support/image-node-options.ts),
+ * then any from IRB_BENCH_BRIDGE_NODE_ARGS (split on spaces), for looking inside a bench's bridge,
+ * e.g. `--cpu-prof --cpu-prof-dir=/tmp/prof` (which NODE_OPTIONS refuses). Read once.
  */
-function bridgeNodeArgs(): string[] {
-  return [
-    ...imageNodeOptions(),
-    ...(process.env.IRB_BENCH_BRIDGE_NODE_ARGS ?? '').split(' ').filter((a) => a !== ''),
-  ];
-}
+const BRIDGE_NODE_ARGS: readonly string[] = [
+  ...imageNodeOptions(),
+  ...(process.env.IRB_BENCH_BRIDGE_NODE_ARGS ?? '').split(' ').filter((a) => a !== ''),
+];
 
 /** Bridge children still running, killed by PID if the bench dies. */
 const liveChildren = new Set<ChildProcess>();
@@ -84,7 +82,7 @@ export class BridgeChild {
     const spawnedAt = performance.now();
     const child = spawn(
       process.execPath,
-      [...bridgeNodeArgs(), CLI, 'serve', '--config', join(dir, 'config.yaml')],
+      [...BRIDGE_NODE_ARGS, CLI, 'serve', '--config', join(dir, 'config.yaml')],
       {
         stdio: ['ignore', 'pipe', 'pipe'],
       },

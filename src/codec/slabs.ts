@@ -55,12 +55,12 @@ export function joinSlabs(
   // last one while under `target` and no longer last (else keys added one by
   // one after it would each stay a slab of their own), any other under a
   // quarter of `target`.
-  const tooSmall = (old: Slab): boolean =>
-    old === last ? old.bytes.length < target && i + old.fields.length < n : old.bytes.length < target / 4;
+  const tooSmall = (old: Slab, at: number): boolean =>
+    old === last ? old.bytes.length < target && at + old.fields.length < n : old.bytes.length < target / 4;
   const out: Slab[] = [];
   while (i < n) {
     const old = oldByFirst.get(keys[i]!);
-    if (old && !tooSmall(old) && sameRun(old.fields, fields, i)) {
+    if (old && !tooSmall(old, i) && sameRun(old.fields, fields, i)) {
       out.push(old);
       i += old.fields.length;
       continue;

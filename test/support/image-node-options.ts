@@ -1,7 +1,8 @@
 /**
  * The Node options the container image gives the bridge (the Dockerfile's
- * `ENV NODE_OPTIONS="..."`), so the benches measure the bridge as it runs
- * there; none when the Dockerfile sets none.
+ * `ENV NODE_OPTIONS="..."`): the benches start the bridge with them, so they
+ * measure it as it runs there, and test/deploy checks Node accepts them. None
+ * when the Dockerfile sets none.
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
