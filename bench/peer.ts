@@ -19,18 +19,25 @@ import { goPeerBinary } from './support/go-peer.js';
 import { imageNodeOptions } from '../test/support/image-node-options.js';
 import { LineChild } from './support/line-child.js';
 import { cpuMs, peakRssMb, resetPeakRss, rssMb } from './support/proc-stats.js';
+import { H2AdsClient } from './support/h2-ads-client.js';
 import { GO_GRPC_BDP_LIMIT, RawAdsClient, scanResponse, type RawResponse } from './support/raw-ads-client.js';
 import { median, verdict } from './stats.js';
 
 const SETTLE_MS = 150;
+const IDLE_MS = 3_000;
+const BASELINE_RUNS = 11;
 
 interface Figures {
   fetchMs: number;
   fetchCpuMs: number;
   pushCpuMs: number;
-  /** A connected client: from the change to the whole new state received. */
+  /** A connected grpc-js client: from the change to the whole new state handed over as one buffer. */
   pushMs: number;
+  /** A connected bare HTTP/2 client (support/h2-ads-client.ts): from the change to the last byte received. */
+  pushWireMs: number;
   steadyRssMb: number;
+  /** CPU with no client connected, ms per second (timers, monitors). */
+  idleCpuMsPerS: number;
   peakRssMb: number;
   bytes: Buffer;
   /** Ours only: garbage collections per full fetch / per full-state push (all, major). */
@@ -77,6 +84,39 @@ async function connectAll(s: Server, n: number, together: boolean): Promise<RawA
   return clients;
 }
 
+interface PushClient {
+  next(): Promise<RawResponse>;
+  ack(res: RawResponse): void;
+  close(): void;
+}
+
+/** `runs` full-state pushes to one connected client: time to received, and the server's CPU. */
+async function pushes(
+  s: Server,
+  watcher: PushClient,
+  runs: number,
+): Promise<{ ms: number[]; cpu: number[] }> {
+  const ms: number[] = [];
+  const cpu: number[] = [];
+  try {
+    watcher.ack(await watcher.next());
+    for (let i = 0; i < runs; i++) {
+      await sleep(SETTLE_MS);
+      const cpu0 = cpuMs(s.child.pid);
+      const t0 = performance.now();
+      s.child.send('push');
+      const res = await watcher.next();
+      ms.push(res.at - t0);
+      watcher.ack(res);
+      await sleep(SETTLE_MS);
+      cpu.push(cpuMs(s.child.pid) - cpu0);
+    }
+  } finally {
+    watcher.close();
+  }
+  return { ms, cpu };
+}
+
 async function measure(s: Server, runs: number): Promise<Figures> {
   await fetchOnce(s); // warm-up
   const fetchMs: number[] = [];
@@ -91,24 +131,10 @@ async function measure(s: Server, runs: number): Promise<Figures> {
   }
   const gcF1 = await gcCount(s);
 
-  const watcher = new RawAdsClient(s.address);
-  watcher.ack(await watcher.next());
-  const pushCpu: number[] = [];
-  const pushMs: number[] = [];
   const gcP0 = await gcCount(s);
-  for (let i = 0; i < runs; i++) {
-    await sleep(SETTLE_MS);
-    const cpu0 = cpuMs(s.child.pid);
-    const t0 = performance.now();
-    s.child.send('push');
-    const res = await watcher.next();
-    pushMs.push(res.at - t0);
-    watcher.ack(res);
-    await sleep(SETTLE_MS);
-    pushCpu.push(cpuMs(s.child.pid) - cpu0);
-  }
+  const viaGrpc = await pushes(s, new RawAdsClient(s.address), runs);
   const gcP1 = await gcCount(s);
-  watcher.close();
+  const atWire = await pushes(s, await H2AdsClient.open(s.address), runs);
 
   const steady = await connectAll(s, 7, false);
   await sleep(2_000);
@@ -125,6 +151,10 @@ async function measure(s: Server, runs: number): Promise<Figures> {
     for (const c of clients) c.close();
     await sleep(1_000);
   }
+  await sleep(1_000);
+  const idle0 = cpuMs(s.child.pid);
+  await sleep(IDLE_MS);
+  const idleCpu = ((cpuMs(s.child.pid) - idle0) * 1000) / IDLE_MS;
   const per = (a: [number, number], b: [number, number]): [number, number] => [
     (b[0] - a[0]) / runs,
     (b[1] - a[1]) / runs,
@@ -132,9 +162,11 @@ async function measure(s: Server, runs: number): Promise<Figures> {
   return {
     fetchMs: median(fetchMs),
     fetchCpuMs: median(fetchCpu),
-    pushCpuMs: median(pushCpu),
-    pushMs: median(pushMs),
+    pushCpuMs: median(viaGrpc.cpu),
+    pushMs: median(viaGrpc.ms),
+    pushWireMs: median(atWire.ms),
     steadyRssMb: steadyRss,
+    idleCpuMsPerS: idleCpu,
     peakRssMb: median(peaks),
     bytes,
     ...(s.gc ? { gc: { fetch: per(gcF0, gcF1), push: per(gcP0, gcP1) } } : {}),
@@ -309,8 +341,10 @@ export async function runPeerBench(): Promise<void> {
         );
         const peerFig = await measure(peer, runs);
         const ourFig = await measure(ours, runs);
-        const tcp = await rawTcpMs(ourFig.bytes.length + 5, runs);
-        const h2 = await rawH2PushMs(ourFig.bytes.length + 5, runs);
+        // The baselines are cheap and spread widely at 30k (12-36 ms for raw TCP): more samples.
+        const baselineRuns = Math.max(runs, BASELINE_RUNS);
+        const tcp = await rawTcpMs(ourFig.bytes.length + 5, baselineRuns);
+        const h2 = await rawH2PushMs(ourFig.bytes.length + 5, baselineRuns);
         rows.push({ n, runs, peer: peerFig, ours: ourFig, tcp, h2, dec: decodeMs(ourFig.bytes) });
       } finally {
         await ours.child.stop();
@@ -336,8 +370,10 @@ export async function runPeerBench(): Promise<void> {
   line('full fetch, connect to received, ms', (f) => f.fetchMs);
   line('server CPU per full fetch, ms', (f) => f.fetchCpuMs);
   line('server CPU per full-state push, ms', (f) => f.pushCpuMs);
-  line('full-state push, change to received by a connected client, ms', (f) => f.pushMs);
+  line('full-state push, change to received by a connected grpc-js client, ms', (f) => f.pushMs);
+  line('full-state push, change to last byte at a connected bare HTTP/2 client, ms', (f) => f.pushWireMs);
   line('steady RSS after 7 clients, MB', (f) => f.steadyRssMb);
+  line('server CPU with no client connected, ms per s', (f) => f.idleCpuMsPerS);
   line('peak RSS, 10 clients connecting at once, MB', (f) => f.peakRssMb);
   console.log(`| raw loopback TCP of the same bytes, ms | ${rows.map((r) => f0(r.tcp)).join(' | ')} |`);
   console.log(
@@ -360,10 +396,11 @@ export async function runPeerBench(): Promise<void> {
       r.ours.fetchCpuMs < r.peer.fetchCpuMs &&
       r.ours.pushCpuMs < r.peer.pushCpuMs &&
       r.ours.peakRssMb < r.peer.peakRssMb;
-    const pushRatio = r.ours.pushMs / r.tcp;
+    const pushRatio = r.ours.pushWireMs / r.tcp;
+    const grpcRatio = r.ours.pushMs / r.tcp;
     const fetchRatio = r.ours.fetchMs / r.tcp;
     console.log(
-      `${r.n}: ahead of the peer on fetch time, fetch CPU, push CPU and peak RSS: ${verdict(ahead)}; full-state push ${pushRatio.toFixed(2)}x raw TCP (target <= 2x: ${verdict(pushRatio <= 2)}; the bare HTTP/2 push is ${(r.h2 / r.tcp).toFixed(2)}x raw TCP, the bridge's ${(r.ours.pushMs / r.h2).toFixed(2)}x that), full fetch on a new connection ${fetchRatio.toFixed(2)}x` +
+      `${r.n}: ahead of the peer on fetch time, fetch CPU, push CPU and peak RSS: ${verdict(ahead)}; full-state push to its last byte ${pushRatio.toFixed(2)}x raw TCP (target <= 2x: ${verdict(pushRatio <= 2)}; the bare HTTP/2 push is ${(r.h2 / r.tcp).toFixed(2)}x raw TCP, the bridge's ${(r.ours.pushWireMs / r.h2).toFixed(2)}x that; handed over by grpc-js ${grpcRatio.toFixed(2)}x raw TCP), full fetch on a new connection ${fetchRatio.toFixed(2)}x` +
         (r.n === 10_000
           ? `; peak RSS ${f0(r.ours.peakRssMb)} MB (target <= 300 MB: ${verdict(r.ours.peakRssMb <= 300)})`
           : ''),

@@ -37,7 +37,8 @@ export function scanResponse(bytes: Buffer): { version: string; nonce: string; r
   return { version, nonce, resources };
 }
 
-function versionAndNonce(bytes: Buffer): { version: string; nonce: string } {
+/** version_info (1) and nonce (5) of a DiscoveryResponse. */
+export function versionAndNonce(bytes: Buffer): { version: string; nonce: string } {
   const r = protobuf.Reader.create(bytes);
   let version = '';
   let nonce = '';
