@@ -6,11 +6,13 @@ import { delay, spaceFrom } from '../kit/delay.js';
 import { stepIndex } from './blocking-index.js';
 
 /**
- * Shortest time between two requests of one watch whose answer did not move
- * the index forward (a timeout, a spurious wake-up, a non-blocking answer), so
- * nothing can spin. An answer that moved a blocking index forward re-arms at
- * once: each such loop stands for a real write in Consul, so its rate is
- * bounded by Consul's own, and a change right after another is not held back.
+ * Shortest time between two requests of one watch unless the answer gave an
+ * index to block on next (a timeout, a spurious wake-up, a reset, a missing
+ * header), so nothing can spin. An answer with a usable index re-arms at once,
+ * the watch's first answer included: the next request blocks on that index,
+ * so each extra loop stands for a real write in Consul and its rate is bounded
+ * by Consul's own, and a change right after another, or right after the watch
+ * started, is not held back.
  */
 export const MIN_INTERVAL_MS = 100;
 
@@ -67,9 +69,10 @@ export async function runBlockingLoop(o: BlockingLoopOptions): Promise<void> {
     index = step.next;
     o.backoff.reset();
     o.onOk();
-    // Only an answer that moved a blocking index forward skips the pause: an unchanged
-    // index, a reset, or a missing header (next index 0: a non-blocking request) never does.
-    if (step.changed && !step.reset && step.next > 1n && sent !== 0n) continue;
+    // Only an answer that leaves a real index to block on skips the pause: an unchanged index,
+    // a reset, or a missing header (next index 0: a non-blocking request) never does. The first
+    // answer (sent 0) qualifies: the request after it blocks.
+    if (step.changed && !step.reset && step.next > 1n) continue;
     if (!(await spaceFrom(started, MIN_INTERVAL_MS, signal))) return;
   }
 }
