@@ -2,7 +2,8 @@
  * The Eureka read loop: one full fetch, then a delta every refreshInterval,
  * applied to the local copy by instanceId and verified against the server's
  * `apps__hashcode`; a full fetch again on a mismatch, after an error, after
- * a switch to another server, or when deltas may have been missed.
+ * a switch to another server, when deltas may have been missed, and every
+ * `fullFetchInterval`.
  */
 import type { Logger } from 'pino';
 import type { RegistrySink } from '../adapter.js';
@@ -35,11 +36,28 @@ export interface ReadState {
   readonly verifiable: boolean;
   /** When the last answer was applied (Date.now()). */
   readonly lastAnswerAt: number;
+  /** When the last full answer was applied (Date.now()). */
+  readonly lastFullAt: number;
+  /** The `fullFetchInterval` setting (ms); 0: only when needed. */
+  readonly fullEveryMs: number;
 }
 
-/** Whether the next read must be a full fetch rather than a delta. */
+/**
+ * Whether the next read must be a full fetch rather than a delta. Besides
+ * the cases where deltas cannot continue the copy, a full fetch comes every
+ * `fullFetchInterval`: a delta that verifies can still be stale. Eureka
+ * caches its answers (a Guava cache, kept up to 180 s by default), and a
+ * write whose invalidation lands while the delta is being built is lost to
+ * that cache (Guava issue 1881); the stale delta's hashcode matches its own
+ * content, so only a full answer brings the write in before the entry expires.
+ */
 export function needsFullFetch(s: ReadState, now: number): boolean {
-  return s.needFull || !s.verifiable || now - s.lastAnswerAt > MAX_DELTA_GAP_MS;
+  return (
+    s.needFull ||
+    !s.verifiable ||
+    now - s.lastAnswerAt > MAX_DELTA_GAP_MS ||
+    (s.fullEveryMs > 0 && now - s.lastFullAt >= s.fullEveryMs)
+  );
 }
 
 export interface PollerOptions {
@@ -78,6 +96,7 @@ export class EurekaPoller {
   private verifiable = true;
   private lastServer: string | undefined;
   private lastAnswerAt = 0;
+  private lastFullAt = 0;
   private counts = { full: 0, delta: 0, mismatches: 0, fullBytes: 0, deltaBytes: 0 };
 
   constructor(private readonly o: PollerOptions) {
@@ -137,7 +156,16 @@ export class EurekaPoller {
     while (!signal.aborted) {
       const started = Date.now();
       try {
-        const full = this.needFull || !this.verifiable || Date.now() - this.lastAnswerAt > MAX_DELTA_GAP_MS;
+        const full = needsFullFetch(
+          {
+            needFull: this.needFull,
+            verifiable: this.verifiable,
+            lastAnswerAt: this.lastAnswerAt,
+            lastFullAt: this.lastFullAt,
+            fullEveryMs: s.fullFetchInterval,
+          },
+          Date.now(),
+        );
         if (full) await this.fullFetch(signal);
         else await this.deltaFetch(signal);
         this.stale.ok(SOURCE);
@@ -175,6 +203,7 @@ export class EurekaPoller {
     this.lastServer = server;
     this.needFull = false;
     this.lastAnswerAt = Date.now();
+    this.lastFullAt = this.lastAnswerAt;
     const verifiable = apps.hashcode === this.mirror.hashcode();
     if (!verifiable && this.verifiable) {
       this.o.logger.warn(

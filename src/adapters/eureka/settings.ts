@@ -10,6 +10,7 @@ import { EUREKA_STATUSES } from './status.js';
 
 const MIN_REFRESH_MS = 100;
 const MAX_REFRESH_MS = 600_000;
+const MAX_FULL_FETCH_MS = 86_400_000;
 const EXAMPLE = 'http://127.0.0.1:8761/eureka';
 
 /**
@@ -55,6 +56,8 @@ export const eurekaSettingsSchema = z
     ...tlsSettingsShape,
     address: addressList.default([EXAMPLE]),
     refreshInterval: durationMs.default(5_000),
+    /** A full fetch at least this often even while deltas verify; 0 turns it off. */
+    fullFetchInterval: durationMs.default(60_000),
     statuses: z
       .array(z.enum(EUREKA_STATUSES))
       .min(1, 'list at least one status')
@@ -69,6 +72,12 @@ export const eurekaSettingsSchema = z
     const issue = issueReporter(ctx);
     if (s.refreshInterval < MIN_REFRESH_MS || s.refreshInterval > MAX_REFRESH_MS) {
       issue(['refreshInterval'], 'must be between 100ms and 10m');
+    }
+    if (
+      s.fullFetchInterval !== 0 &&
+      (s.fullFetchInterval < s.refreshInterval || s.fullFetchInterval > MAX_FULL_FETCH_MS)
+    ) {
+      issue(['fullFetchInterval'], 'must be 0 (off) or between refreshInterval and 24h');
     }
     if ((s.username === undefined) !== (s.passwordFile === undefined)) {
       issue(

@@ -81,11 +81,11 @@ function unsafeLineAt(b: Uint8Array, at: number): boolean {
   return (c === 45 || c === 46) && (startsWith(b, '---', at) || startsWith(b, '...', at));
 }
 
-/** Start offsets of every line. */
-function lineStarts(b: Uint8Array): number[] {
+/** Start offsets of every line (the native `indexOf` finds newlines several times faster than a byte loop). */
+function lineStarts(b: Buffer): number[] {
   const starts = [0];
   const last = b.length - 1;
-  for (let i = 0; i < last; i++) if (b[i] === 10) starts.push(i + 1);
+  for (let i = b.indexOf(10); i !== -1 && i < last; i = b.indexOf(10, i + 1)) starts.push(i + 1);
   return starts;
 }
 
@@ -103,7 +103,7 @@ export function splitServicesBytes(bytes: Uint8Array): SplitFile | undefined {
   if (b[0] === 0xef && b[1] === 0xbb && b[2] === 0xbf) return undefined; // byte order mark
   const buf = Buffer.from(b.buffer, b.byteOffset, b.byteLength);
   const text = (from: number, to?: number): string => buf.toString('utf8', from, to ?? b.length);
-  const starts = lineStarts(b);
+  const starts = lineStarts(buf);
   const n = starts.length;
   let keyLine = -1;
   for (let i = 0; i < n; i++) {

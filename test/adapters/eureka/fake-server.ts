@@ -20,6 +20,8 @@ export class FakeEureka {
   failWith: number | undefined;
   /** Replaces the hashcode of the next delta answers. */
   lyingHashcode: string | undefined;
+  /** A delta answer served as it is, whatever changes since (a stale cache entry). */
+  private frozenDelta: unknown;
   private readonly held = new Map<string, FakeInstance>();
   private queue: { i: FakeInstance; action: string }[] = [];
   private server: Server | undefined;
@@ -57,6 +59,15 @@ export class FakeEureka {
     this.queue = [];
   }
 
+  /**
+   * From now on answers every delta request with the delta of this moment, as
+   * a real server does when a write's cache invalidation was lost: the stale
+   * answer's hashcode matches its own content. `false` thaws it.
+   */
+  freezeDelta(frozen: boolean): void {
+    this.frozenDelta = frozen ? this.deltaDoc() : undefined;
+  }
+
   count(path: string): number {
     return this.requests.filter((r) => r === path).length;
   }
@@ -65,6 +76,12 @@ export class FakeEureka {
     const counts = new Map<string, number>();
     for (const i of this.held.values()) counts.set(i.status ?? 'UP', (counts.get(i.status ?? 'UP') ?? 0) + 1);
     return appsHashcode(counts);
+  }
+
+  private deltaDoc(): unknown {
+    const latest = new Map<string, { i: FakeInstance; action: string }>();
+    for (const e of this.queue) latest.set(`${e.i.app}/${e.i.id}`, e);
+    return doc([...latest.values()], this.lyingHashcode ?? this.hashcode());
   }
 
   private answer(req: IncomingMessage, res: ServerResponse): void {
@@ -81,9 +98,7 @@ export class FakeEureka {
         this.hashcode(),
       );
     } else if (req.url === '/eureka/apps/delta') {
-      const latest = new Map<string, { i: FakeInstance; action: string }>();
-      for (const e of this.queue) latest.set(`${e.i.app}/${e.i.id}`, e);
-      body = doc([...latest.values()], this.lyingHashcode ?? this.hashcode());
+      body = this.frozenDelta ?? this.deltaDoc();
     } else {
       res.statusCode = 404;
       res.end();

@@ -33,6 +33,11 @@ describeWithEureka('eureka faults (real server): freeze, kill and restart empty,
       address: server.address,
       services: { include: ['fault-*'] },
       refreshInterval: '500ms',
+      // Eureka can keep serving a delta that misses a registration made while that delta was
+      // being built (a lost cache invalidation, up to 180 s): the refill below registers ten
+      // instances back to back under the bridge's polling, and a full fetch inside the hold
+      // window is what brings such a write in (docs/registry-eureka.md).
+      fullFetchInterval: '2s',
       emptyGracePeriod: '1s',
     });
     assert.equal(fb.served(), N);

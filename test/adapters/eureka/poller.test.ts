@@ -96,6 +96,28 @@ describe('eureka read loop (scripted server)', () => {
     assert.ok(f.count('/eureka/apps') >= 2, 'each mismatch fetched in full');
   });
 
+  test('a stale delta whose hashcode matches its own content: the write it misses is read by the next periodic full fetch', async () => {
+    for (const fullFetchInterval of ['400ms', '0s']) {
+      const f = await server();
+      f.put({ app: 'DEMO', id: 'd1', ip: '10.0.0.1' });
+      f.dropQueue();
+      const { sink } = await start({ address: f.address, fullFetchInterval });
+      await sink.waitFor('synced', () => sink.isSynced, 5000);
+      f.freezeDelta(true);
+      f.put({ app: 'DEMO', id: 'd2', ip: '10.0.0.2' });
+      await sleep(1200);
+      if (fullFetchInterval === '0s') {
+        // the control: with deltas alone the write stays unseen, so the periodic fetch is what finds it
+        assert.deepEqual(ips(sink, 'DEMO'), ['10.0.0.1']);
+        assert.equal(f.count('/eureka/apps'), 1);
+      } else {
+        assert.deepEqual(ips(sink, 'DEMO'), ['10.0.0.1', '10.0.0.2']);
+        assert.ok(f.count('/eureka/apps') >= 2);
+        assert.ok(f.count('/eureka/apps/delta') >= 2, 'deltas still read between the full fetches');
+      }
+    }
+  });
+
   test('errors: stale with the error, nothing removed, then a full fetch (not a delta) and fresh again', async () => {
     const f = await server();
     f.put({ app: 'DEMO', id: 'd1', ip: '10.0.0.1' });
@@ -210,7 +232,13 @@ describe('eureka read loop (scripted server)', () => {
 });
 
 describe('eureka full fetch or delta', () => {
-  const ok = { needFull: false, verifiable: true, lastAnswerAt: 1_000_000 };
+  const ok = {
+    needFull: false,
+    verifiable: true,
+    lastAnswerAt: 1_000_000,
+    lastFullAt: 1_000_000,
+    fullEveryMs: 0,
+  };
   test('a delta while the copy is current, verifiable and recent', () => {
     assert.equal(needsFullFetch(ok, 1_000_000 + MAX_DELTA_GAP_MS), false);
   });
@@ -218,6 +246,12 @@ describe('eureka full fetch or delta', () => {
     assert.equal(needsFullFetch({ ...ok, needFull: true }, 1_000_000), true);
     assert.equal(needsFullFetch({ ...ok, verifiable: false }, 1_000_000), true);
     assert.equal(needsFullFetch(ok, 1_000_000 + MAX_DELTA_GAP_MS + 1), true);
+  });
+  test('a full fetch once fullFetchInterval has passed since the last one, even while deltas verify', () => {
+    const every = { ...ok, fullEveryMs: 60_000, lastAnswerAt: 1_059_000 };
+    assert.equal(needsFullFetch(every, 1_059_999), false);
+    assert.equal(needsFullFetch(every, 1_060_000), true);
+    assert.equal(needsFullFetch({ ...every, fullEveryMs: 0 }, 1_060_000), false, '0 turns it off');
   });
   test('the gap allowed is well inside the 3 minutes Eureka keeps a change in the delta queue', () => {
     assert.ok(MAX_DELTA_GAP_MS <= 180_000 / 2);

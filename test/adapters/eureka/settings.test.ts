@@ -48,6 +48,17 @@ describe('eureka settings', () => {
     assert.match(problems({ address: ' , ' }).join(), /at least one/);
   });
 
+  test('fullFetchInterval: 1m by default, 0 turns it off, otherwise between refreshInterval and 24h', () => {
+    assert.equal(parse({}).fullFetchInterval, 60_000);
+    assert.equal(parse({ fullFetchInterval: '0s' }).fullFetchInterval, 0);
+    assert.equal(parse({ refreshInterval: '1s', fullFetchInterval: '1s' }).fullFetchInterval, 1000);
+    assert.match(
+      problems({ refreshInterval: '5s', fullFetchInterval: '2s' }).join(),
+      /refreshInterval and 24h/,
+    );
+    assert.match(problems({ fullFetchInterval: '25h' }).join(), /refreshInterval and 24h/);
+  });
+
   test('refreshInterval: a duration between 100ms and 10m', () => {
     assert.equal(parse({ refreshInterval: '250ms' }).refreshInterval, 250);
     assert.match(problems({ refreshInterval: '50ms' }).join(), /between 100ms and 10m/);
