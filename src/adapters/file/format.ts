@@ -1,6 +1,7 @@
 import type { RegistryService } from '../../model/registry.js';
 import { readServiceItem, type ServiceItem } from './service-item.js';
 import { parsePieces } from './pieces.js';
+import { recut, type LastCut } from './recut.js';
 import { splitServices, splitServicesBytes, type SplitFile } from './split.js';
 import { loadYaml, PlainScalar } from './yaml-load.js';
 
@@ -20,6 +21,8 @@ interface Item {
   /** 1-based line of the item in the file, when known. */
   readonly line: number | undefined;
   readonly value?: unknown;
+  /** Index of the last read's item with the very same text, where the cut knows it. */
+  readonly same?: number;
 }
 
 const NO_SERVICES = 'expected a mapping with a "services" list (write "services: []" for an empty registry)';
@@ -67,11 +70,12 @@ function splitItems(split: SplitFile | undefined): Item[] | undefined {
     return undefined;
   }
   // The key is the chunk's text, made on each read (see ServiceChunk).
-  return split.chunks.map((c) => ({
+  return split.chunks.map((c, i) => ({
     get key() {
       return c.text;
     },
     line: c.line,
+    same: split.same?.[i],
   }));
 }
 
@@ -88,6 +92,11 @@ function splitItems(split: SplitFile | undefined): Item[] | undefined {
 export class RegistryFileReader {
   /** Validated items by content; each entry keeps the key string it was stored with. */
   private cache = new Map<string, Cached>();
+  /** The entry of each item of the last read, in file order. */
+  private order: Cached[] = [];
+  /** The last read's bytes (a copy) and cut, when it was a cut of bytes: the next cut starts from it. */
+  private last: LastCut | undefined;
+  private lastBytes = Buffer.alloc(0);
 
   /**
    * Reads the file's text, or its UTF-8 bytes: from bytes, a file in the block
@@ -98,11 +107,40 @@ export class RegistryFileReader {
   read(content: string | Uint8Array): ParsedFile {
     if (typeof content !== 'string') {
       const text = Buffer.from(content.buffer, content.byteOffset, content.byteLength);
-      if (startsLikeJson(content)) return this.readText(text.toString('utf8'), true);
+      if (startsLikeJson(content)) return this.forget(this.readText(text.toString('utf8'), true));
       // Cut once: a cut that cannot be used is not tried again on the text.
-      return this.readSplit(splitServicesBytes(content)) ?? this.readText(text.toString('utf8'), false);
+      const split = (this.last && recut(this.last, content)) ?? splitServicesBytes(content);
+      const read = this.readSplit(split);
+      if (read === undefined) return this.forget(this.readText(text.toString('utf8'), false));
+      if (split?.cut) this.remember(text, split.cut, split.rest);
+      else this.last = undefined;
+      return read;
     }
-    return this.readText(content, true);
+    return this.forget(this.readText(content, true));
+  }
+
+  /**
+   * Whether `bytes` are those of the last good read: `undefined` when the reader keeps no copy
+   * to tell (the last good read was not a cut of bytes), and the caller must find out itself.
+   * A read that throws leaves the last good one in place.
+   */
+  isLastRead(bytes: Uint8Array): boolean | undefined {
+    return this.last === undefined ? undefined : this.last.bytes.equals(bytes);
+  }
+
+  /** A good read by another path than a cut of bytes: the next one cannot start from a cut. */
+  private forget(read: ParsedFile): ParsedFile {
+    this.last = undefined;
+    return read;
+  }
+
+  /** Keeps a copy of the bytes just cut (in a buffer reused from read to read) for the next cut. */
+  private remember(bytes: Buffer, cut: LastCut['cut'], rest: string): void {
+    if (this.lastBytes.length < bytes.length) {
+      this.lastBytes = Buffer.allocUnsafeSlow(Math.ceil(bytes.length * 1.25));
+    }
+    bytes.copy(this.lastBytes);
+    this.last = { bytes: this.lastBytes.subarray(0, bytes.length), cut, rest };
   }
 
   private readText(text: string, trySplit: boolean): ParsedFile {
@@ -136,10 +174,27 @@ export class RegistryFileReader {
     const hits = new Array<Cached | undefined>(items.length);
     const missKeys = new Array<string | undefined>(items.length);
     const misses: number[] = [];
+    // Most pieces are where they were in the last read (or moved by the services added or
+    // removed before them): comparing with that entry's key first costs one string compare,
+    // where a map lookup hashes the whole new string. The map decides when the guess is wrong.
+    let shift = 0;
+    let lastAt: Map<Cached, number> | undefined;
     items.forEach((item, i) => {
       if ('value' in item) return;
+      // A piece the cut found byte for byte in the last read needs no text at all.
+      const same = item.same === undefined ? undefined : this.order[item.same];
+      if (same !== undefined) {
+        hits[i] = same;
+        return;
+      }
       const key = item.key;
-      const hit = this.cache.get(key);
+      const guess = this.order[i + shift];
+      const hit = guess !== undefined && guess.key === key ? guess : this.cache.get(key);
+      if (hit !== undefined && hit !== guess) {
+        lastAt ??= new Map(this.order.map((c, at) => [c, at]));
+        const was = lastAt.get(hit);
+        if (was !== undefined) shift = was - i;
+      }
       if (hit) hits[i] = hit;
       else {
         missKeys[i] = key;
@@ -160,6 +215,7 @@ export class RegistryFileReader {
     const problems: string[] = [];
     const services: RegistryService[] = [];
     const seen = new Set<string>();
+    const order = new Array<Cached>(items.length);
     items.forEach((item, i) => {
       // An unchanged piece keeps the key string it was first stored with: the
       // new, equal string is garbage at once (young), not the old one.
@@ -170,6 +226,7 @@ export class RegistryFileReader {
           result: readServiceItem(item.value),
         };
       next.set(cached.key, cached);
+      order[i] = cached;
       const result = cached.result;
       const at = item.line === undefined ? '' : ` (line ${item.line})`;
       for (const p of result.problems) {
@@ -185,6 +242,7 @@ export class RegistryFileReader {
       services.push(s);
     });
     this.cache = next;
+    this.order = order;
     return { services, problems };
   }
 }

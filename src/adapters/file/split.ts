@@ -47,12 +47,36 @@ export interface SplitFile {
   /** The document without the items (`services:` left with no value), to check the rest of the file. */
   readonly rest: string;
   readonly chunks: readonly ServiceChunk[];
+  /** Where the pieces lie in the bytes cut (a cut of bytes only), for the next read to start from. */
+  readonly cut?: ByteCut;
+  /**
+   * For a cut made from the last one (src/adapters/file/recut.ts): for each piece, the index of
+   * the last cut's piece with the very same bytes, where known.
+   */
+  readonly same?: readonly (number | undefined)[];
+}
+
+/** The pieces of a cut, as byte offsets into the bytes cut. */
+export interface ByteCut {
+  /** Offset of each piece's first byte (its dash's line). */
+  readonly starts: readonly number[];
+  /** Offset just past each piece's last byte (its newline left out). */
+  readonly ends: readonly number[];
+  /** 1-based line of each piece's first line. */
+  readonly lines: readonly number[];
+  /** Spaces before each item's dash. */
+  readonly indent: number;
+}
+
+/** A piece of `buf` as a chunk whose text is made when asked. */
+export function byteChunk(buf: Buffer, from: number, to: number, line: number): ServiceChunk {
+  return new ByteChunk(buf, from, to, line);
 }
 
 const SERVICES_KEY = /^services:[ \t]*(#.*)?$/;
 
 /** Spaces at `at`, then a dash followed by a space or the line's end. */
-function isItemStart(b: Uint8Array, at: number, indent: number): boolean {
+export function isItemStart(b: Uint8Array, at: number, indent: number): boolean {
   for (let i = 0; i < indent; i++) if (b[at + i] !== 32) return false;
   if (b[at + indent] !== 45 /* - */) return false;
   const next = b[at + indent + 1];
@@ -60,7 +84,7 @@ function isItemStart(b: Uint8Array, at: number, indent: number): boolean {
 }
 
 /** Spaces before the line's first other character; -1 for a blank or comment-only line. */
-function indentAt(b: Uint8Array, at: number): number {
+export function indentAt(b: Uint8Array, at: number): number {
   let i = at;
   while (b[i] === 32) i++;
   const c = b[i];
@@ -75,7 +99,7 @@ function startsWith(b: Uint8Array, ascii: string, at: number): boolean {
 }
 
 /** Lines that would make a piece mean something else on its own (tab indent, directive, document marker). */
-function unsafeLineAt(b: Uint8Array, at: number): boolean {
+export function unsafeLineAt(b: Uint8Array, at: number): boolean {
   const c = b[at];
   if (c === 9 /* tab */ || c === 37 /* % */) return true;
   return (c === 45 || c === 46) && (startsWith(b, '---', at) || startsWith(b, '...', at));
@@ -124,12 +148,21 @@ export function splitServicesBytes(bytes: Uint8Array): SplitFile | undefined {
   if (!isItemStart(b, starts[first]!, indent)) return undefined;
 
   const chunks: ServiceChunk[] = [];
+  const cut = { starts: [] as number[], ends: [] as number[], lines: [] as number[], indent };
   /** The text of lines [from, to), without the last newline. */
   const lines = (from: number, to: number): string =>
     to >= n ? text(starts[from]!) : text(starts[from]!, starts[to]! - 1);
-  /** Lines [from, to), without the last newline, as a piece read when asked. */
-  const piece = (from: number, to: number): ServiceChunk =>
-    new ByteChunk(buf, starts[from]!, to >= n ? b.length : starts[to]! - 1, from + 1);
+  /**
+   * Lines [from, to), without the last newline, as a piece read when asked. The file's own last
+   * newline is left out too, so an item reads the same at the end of the list as anywhere else.
+   */
+  const piece = (from: number, to: number): ServiceChunk => {
+    const end = to < n ? starts[to]! - 1 : b[b.length - 1] === 10 ? b.length - 1 : b.length;
+    cut.starts.push(starts[from]!);
+    cut.ends.push(end);
+    cut.lines.push(from + 1);
+    return new ByteChunk(buf, starts[from]!, end, from + 1);
+  };
   let start = first;
   let end = first + 1;
   for (; end < n; end++) {
@@ -145,5 +178,5 @@ export function splitServicesBytes(bytes: Uint8Array): SplitFile | undefined {
   }
   chunks.push(piece(start, end));
   const rest = lines(0, first) + (end < n ? '\n' + text(starts[end]!) : '');
-  return { rest, chunks };
+  return { rest, chunks, cut };
 }

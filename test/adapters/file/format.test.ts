@@ -168,6 +168,37 @@ describe('RegistryFileReader', () => {
     assert.equal(second.services[1]!.instances[0]!.labels['v'], '2');
   });
 
+  test('services added, removed, moved or listed twice between reads: the same result as a fresh read, unchanged services the same objects', () => {
+    const doc = (list: readonly string[]): string =>
+      'services:\n' +
+      list
+        .map((s) => {
+          const [name, v] = s.split('=');
+          return `  - name: ${name}\n    instances:\n      - { address: 10.0.0.1, port: 80, labels: { v: "${v}" } }`;
+        })
+        .join('\n') +
+      '\n';
+    const reads = [
+      ['a=1', 'b=1', 'c=1', 'd=1', 'e=1'],
+      ['x=1', 'a=1', 'b=1', 'c=2', 'd=1', 'e=1'], // one added in front, one changed
+      ['a=1', 'b=1', 'd=1', 'e=1'], // two removed
+      ['e=1', 'd=1', 'b=1', 'a=1'], // reversed
+      ['e=1', 'e=1', 'd=1', 'b=1', 'y=1', 'a=1'], // listed twice, one added in the middle
+      ['a=1', 'b=1', 'c=1', 'd=1', 'e=1'],
+    ];
+    const reader = new RegistryFileReader();
+    let before = new Map<string, unknown>();
+    for (const list of reads) {
+      const got = reader.read(Buffer.from(doc(list)));
+      assert.deepEqual(got, new RegistryFileReader().read(Buffer.from(doc(list))), list.join(' '));
+      for (const svc of got.services) {
+        const text = list.find((e) => e.startsWith(`${svc.name}=`))!;
+        if (before.has(text)) assert.equal(svc, before.get(text), `${text} is the object of the last read`);
+      }
+      before = new Map(got.services.map((svc) => [list.find((e) => e.startsWith(`${svc.name}=`))!, svc]));
+    }
+  });
+
   test('a JSON file is read the same way, unchanged services reused', () => {
     const reader = new RegistryFileReader();
     const doc = (port: number): string =>
@@ -218,6 +249,19 @@ describe('RegistryFileReader from bytes', () => {
       assert.deepEqual(read(Buffer.from(text, 'utf8')), read(text));
     });
   }
+
+  test('isLastRead: true for the bytes of the last good cut, kept through a failed read, unknown after a JSON read', () => {
+    const reader = new RegistryFileReader();
+    const good = Buffer.from('services:\n  - name: a\n  - name: b\n  - name: c\n');
+    assert.equal(reader.isLastRead(good), undefined, 'nothing read yet');
+    reader.read(good);
+    assert.equal(reader.isLastRead(Buffer.from(good)), true);
+    assert.equal(reader.isLastRead(Buffer.from('services:\n  - name: a\n')), false);
+    assert.throws(() => reader.read(Buffer.from('services:\n  - name: [a\n')));
+    assert.equal(reader.isLastRead(good), true, 'a failed read leaves the last good one');
+    reader.read(Buffer.from('{"services":[{"name":"a"}]}'));
+    assert.equal(reader.isLastRead(good), undefined);
+  });
 
   test('unchanged services are the same objects across reads of bytes, a changed one is new', () => {
     const reader = new RegistryFileReader();
