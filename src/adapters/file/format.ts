@@ -174,11 +174,6 @@ export class RegistryFileReader {
     const hits = new Array<Cached | undefined>(items.length);
     const missKeys = new Array<string | undefined>(items.length);
     const misses: number[] = [];
-    // Most pieces are where they were in the last read (or moved by the services added or
-    // removed before them): comparing with that entry's key first costs one string compare,
-    // where a map lookup hashes the whole new string. The map decides when the guess is wrong.
-    let shift = 0;
-    let lastAt: Map<Cached, number> | undefined;
     items.forEach((item, i) => {
       if ('value' in item) return;
       // A piece the cut found byte for byte in the last read needs no text at all.
@@ -187,14 +182,11 @@ export class RegistryFileReader {
         hits[i] = same;
         return;
       }
+      // Otherwise the piece at the same place last time is the likely match: comparing with its
+      // key costs one string compare, where a map lookup hashes the whole new string first.
       const key = item.key;
-      const guess = this.order[i + shift];
+      const guess = this.order[i];
       const hit = guess !== undefined && guess.key === key ? guess : this.cache.get(key);
-      if (hit !== undefined && hit !== guess) {
-        lastAt ??= new Map(this.order.map((c, at) => [c, at]));
-        const was = lastAt.get(hit);
-        if (was !== undefined) shift = was - i;
-      }
       if (hit) hits[i] = hit;
       else {
         missKeys[i] = key;
