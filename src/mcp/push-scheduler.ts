@@ -10,11 +10,15 @@ export interface PendingPush {
 /**
  * Coalesces store changes: a flush happens `debounceMs` after the last change,
  * but never later than `maxDelayMs` after the first one. Only kinds that
- * changed are flushed.
+ * changed are flushed. A wait of 0 flushes once the current turn of the event
+ * loop is done (setImmediate), with every change made in it: a 0 ms timer
+ * would wait at least 1 ms.
  */
 export class PushScheduler {
   private pending = new Map<ResourceKind, { names: Set<string>; since: number }>();
   private timer: NodeJS.Timeout | undefined;
+  /** Set instead of `timer` when the flush is due at the end of this turn. */
+  private immediate: NodeJS.Immediate | undefined;
   private firstAt = 0;
   private cancelled = false;
 
@@ -33,22 +37,28 @@ export class PushScheduler {
       this.pending.set(kind, p);
     }
     for (const n of names) p.names.add(n);
+    if (this.immediate !== undefined) return; // due at the end of this turn: nothing makes it sooner
     if (this.timer === undefined) this.firstAt = now;
-    if (this.timer !== undefined) clearTimeout(this.timer);
+    else clearTimeout(this.timer);
+    this.timer = undefined;
     const wait = Math.max(0, Math.min(this.debounceMs, this.firstAt + this.maxDelayMs - now));
-    this.timer = setTimeout(() => this.fire(), wait);
+    if (wait === 0) this.immediate = setImmediate(() => this.fire());
+    else this.timer = setTimeout(() => this.fire(), wait);
   }
 
   /** Drops anything pending and ignores later changes (on shutdown). */
   cancel(): void {
     this.cancelled = true;
     if (this.timer !== undefined) clearTimeout(this.timer);
+    if (this.immediate !== undefined) clearImmediate(this.immediate);
     this.timer = undefined;
+    this.immediate = undefined;
     this.pending.clear();
   }
 
   private fire(): void {
     this.timer = undefined;
+    this.immediate = undefined;
     const batch = this.pending;
     this.pending = new Map();
     if (batch.size > 0) this.flush(batch);
