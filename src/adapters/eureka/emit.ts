@@ -59,9 +59,14 @@ export class EurekaEmitter {
     return this.services.pendingRemovals;
   }
 
-  /** Sends the current state of `apps` (and, after a full fetch, of every app sent before). */
+  /**
+   * Sends the current state of `apps`; after a full fetch also that of every
+   * app sent before that the copy no longer holds (a safety net: the copy's
+   * own list of changes covers them).
+   */
   emit(apps: ReadonlySet<string>, mirror: RegistryMirror, full: boolean): void {
-    const names = full ? new Set([...apps, ...this.hosts.keys()]) : apps;
+    const names = new Set(apps);
+    if (full) for (const app of this.hosts.keys()) if (!mirror.holds(app)) names.add(app);
     for (const app of names) {
       if (!this.selects(app)) continue;
       const instances = mirror.instancesOf(app);

@@ -69,9 +69,9 @@ describe('eureka delta application (recorded answers)', () => {
 
   test('applying the same delta twice changes nothing (ADDED for a held instance replaces it)', () => {
     const m = new RegistryMirror(() => true);
-    m.replace(parse('02-full').instances);
-    m.apply(parse('02-delta').instances);
-    m.apply(parse('02-delta').instances);
+    m.replace(parse('01-full').instances);
+    assert.ok(m.apply(parse('02-delta').instances).size > 0, 'the first time it changes the copy');
+    assert.deepEqual([...m.apply(parse('02-delta').instances)], [], 'the second time it reports no app');
     assert.equal(m.size, 3);
     assert.equal(m.hashcode(), 'OUT_OF_SERVICE_1_STARTING_1_UP_1_');
   });
@@ -96,7 +96,7 @@ describe('eureka delta application (recorded answers)', () => {
       instanceId: 'never-seen',
       actionType: 'DELETED' as const,
     };
-    m.apply([gone]);
+    assert.deepEqual([...m.apply([gone])], [], 'and reports no app');
     assert.equal(m.size, 2);
     assert.equal(m.hashcode(), 'UP_2_');
   });
@@ -120,12 +120,58 @@ describe('eureka delta application (recorded answers)', () => {
     assert.equal(m.hashcode(), 'UP_2_');
   });
 
-  test('a full fetch replaces everything and reports every app held before or after', () => {
+  test('a full fetch replaces everything and reports the apps added, gone or changed', () => {
     const m = new RegistryMirror(() => true);
     m.replace(parse('02-full').instances);
     const touched = m.replace(parse('01-full').instances);
-    assert.deepEqual([...touched].sort(), ['DEMO', 'PAY_SVC']);
+    assert.ok(touched.has('PAY_SVC'), 'an app gone is reported');
     assert.deepEqual(m.appNames(), ['DEMO']);
     assert.equal(m.hashcode(), 'UP_2_');
+    assert.deepEqual([...m.replace(parse('02-full').instances)].sort(), [...touched].sort());
+  });
+
+  test('a full fetch that finds the copy as it was reports no app', () => {
+    for (const name of ['01-full', '02-full', '03-full']) {
+      const m = new RegistryMirror(() => true);
+      m.replace(parse(name).instances);
+      // fresh objects from a second parse, equal in content
+      assert.deepEqual([...m.replace(parse(name).instances)], [], name);
+    }
+  });
+
+  test('a full fetch reports an app when any field of one instance differs, metadata included', () => {
+    const base = parse('02-full').instances;
+    const target = base.find((i) => i.app === 'DEMO')!;
+    const keys = Object.keys(target).filter((k) => k !== 'actionType');
+    assert.ok(keys.includes('metadata') && keys.length >= 11, `fields: ${keys.join(', ')}`);
+    for (const key of keys) {
+      const was = (target as unknown as Record<string, unknown>)[key];
+      let now: unknown;
+      if (key === 'metadata') now = new Map([...(was as Map<string, string>), ['added', 'x']]);
+      else if (typeof was === 'number') now = was + 1;
+      else if (typeof was === 'string') now = `${was}x`;
+      else now = 'x';
+      const changed = { ...target, [key]: now };
+      const m = new RegistryMirror(() => true);
+      m.replace(base);
+      const touched = m.replace(base.map((i) => (i === target ? changed : i)));
+      // a changed app name moves the instance to another app: both are reported
+      assert.ok(touched.has(key === 'app' ? changed.app : 'DEMO'), `a different ${key} is seen`);
+      assert.ok(!touched.has('PAY_SVC'), `only the changed app is reported (${key})`);
+    }
+  });
+
+  test('an instance added to or gone from an app is reported; an app not served is compared by status only', () => {
+    const base = parse('02-full').instances;
+    const m = new RegistryMirror((app) => app !== 'PAY_SVC');
+    m.replace(base);
+    const demo = base.find((i) => i.app === 'DEMO')!;
+    assert.deepEqual([...m.replace([...base, { ...demo, instanceId: 'extra' }])], ['DEMO']);
+    assert.deepEqual([...m.replace(base)], ['DEMO']);
+    const pay = base.find((i) => i.app === 'PAY_SVC')!;
+    const swap = (i: EurekaInstance): EurekaInstance => (i === pay ? { ...pay, ipAddr: '192.0.2.99' } : i);
+    assert.deepEqual([...m.replace(base.map(swap))], [], 'details of an app not served are not kept');
+    const down = (i: EurekaInstance): EurekaInstance => (i === pay ? { ...pay, status: 'DOWN' } : i);
+    assert.deepEqual([...m.replace(base.map(down))], ['PAY_SVC'], 'its status counts for the hashcode');
   });
 });

@@ -6,6 +6,7 @@ import { eurekaSettingsSchema } from '../../../src/adapters/eureka/settings.js';
 import { memoryLogger } from '../../support/memory-logger.js';
 import { RecordingSink } from '../../support/recording-sink.js';
 import { FakeEureka } from './fake-server.js';
+import { pollUntil } from './harness.js';
 
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 
@@ -116,6 +117,24 @@ describe('eureka read loop (scripted server)', () => {
         assert.ok(f.count('/eureka/apps/delta') >= 2, 'deltas still read between the full fetches');
       }
     }
+  });
+
+  test('a periodic full fetch that finds nothing changed sends nothing; one that finds a change sends only that app', async () => {
+    const f = await server();
+    for (let a = 0; a < 20; a++) f.put({ app: `APP${a}`, id: `i${a}`, ip: `10.0.2.${a}` });
+    f.dropQueue();
+    const { sink } = await start({ address: f.address, fullFetchInterval: '300ms' });
+    await sink.waitFor('synced', () => sink.isSynced, 5000);
+    const upserts = sink.count('upsert');
+    assert.equal(upserts, 20);
+    const fulls = f.count('/eureka/apps');
+    await pollUntil('two more full fetches', () => f.count('/eureka/apps') >= fulls + 2, 5000);
+    assert.equal(sink.count('upsert'), upserts, 'no app sent again');
+    f.freezeDelta(true);
+    f.put({ app: 'APP7', id: 'i7', ip: '10.0.3.7' });
+    await sink.waitFor('the full fetch saw the change', () => ips(sink, 'APP7').includes('10.0.3.7'), 5000);
+    const sent = sink.calls.slice(upserts).flatMap((c) => (c.op === 'upsert' ? [c.service.id] : []));
+    assert.deepEqual([...new Set(sent)], ['APP7']);
   });
 
   test('errors: stale with the error, nothing removed, then a full fetch (not a delta) and fresh again', async () => {
