@@ -135,7 +135,7 @@ function sameApp(a: ReadonlyMap<string, Held>, b: ReadonlyMap<string, Held>): bo
 }
 
 /** Equal in every field but `actionType` (which a full answer does not mean). */
-export function sameInstance(a: EurekaInstance | undefined, b: EurekaInstance | undefined): boolean {
+function sameInstance(a: EurekaInstance | undefined, b: EurekaInstance | undefined): boolean {
   if (a === undefined || b === undefined) return a === b;
   return (
     a.app === b.app &&
