@@ -23,6 +23,12 @@ export class SortedKeys {
     if (this.keys[i] === key) this.keys.splice(i, 1);
   }
 
+  /** Where `key` is in `values()`, or -1. */
+  indexOf(key: string): number {
+    const i = this.find(key);
+    return this.keys[i] === key ? i : -1;
+  }
+
   values(): readonly string[] {
     return this.keys;
   }

@@ -146,6 +146,44 @@ describe('KindStore', () => {
     }
   });
 
+  test('over any mix of changes, additions and removals between bodies, each body equals the sorted resources joined', () => {
+    const s = new KindStore('ServiceEntry');
+    const names = Array.from({ length: 3000 }, (_, i) => `svc-${String(i).padStart(4, '0')}`);
+    const fieldOf = new Map<string, Buffer>(); // what a fresh store would hold for each key
+    const put = (name: string, address: string): ServiceEntryResource => {
+      const r = entry(name, address);
+      fieldOf.set(`ns/${name}`, encodeResource(r).sotwField);
+      return r;
+    };
+    s.apply(
+      names.map((n) => put(n, '10.0.0.1')),
+      [],
+    );
+    let seed = 7;
+    const next = (n: number): number => {
+      seed = (seed * 1103515245 + 12345) % 2 ** 31;
+      return Math.floor(seed / 65536) % n;
+    };
+    for (let round = 0; round < 60; round++) {
+      // Even rounds only change resources the store holds; odd ones also add and remove.
+      const changesOnly = round % 2 === 0;
+      for (let op = 1 + next(4); op > 0; op--) {
+        const name = names[next(names.length)]!;
+        const key = `ns/${name}`;
+        if (changesOnly && !fieldOf.has(key)) continue;
+        if (!changesOnly && next(2) === 0 && fieldOf.has(key)) {
+          fieldOf.delete(key);
+          s.apply([], [key]);
+        } else {
+          s.apply([put(name, `10.0.${round}.${op}`)], []);
+        }
+      }
+      const want = Buffer.concat([...fieldOf.keys()].sort().map((k) => fieldOf.get(k)!));
+      assert.ok(Buffer.concat(s.sotwBody().parts).equals(want), `round ${round}`);
+      assert.deepEqual(s.keys(), [...fieldOf.keys()].sort());
+    }
+  });
+
   test('the per-resource version is a content hash, not a counter or a time', () => {
     const v1 = encodeResource(entry('a')).version;
     const v2 = encodeResource(entry('a')).version;
