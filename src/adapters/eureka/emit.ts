@@ -65,8 +65,8 @@ export class EurekaEmitter {
    * own list of changes covers them).
    */
   emit(apps: ReadonlySet<string>, mirror: RegistryMirror, full: boolean): void {
-    const names = new Set(apps);
-    if (full) for (const app of this.hosts.keys()) if (!mirror.holds(app)) names.add(app);
+    const unheld = full ? [...this.hosts.keys()].filter((app) => !mirror.holds(app)) : [];
+    const names = unheld.length === 0 ? apps : new Set([...apps, ...unheld]);
     for (const app of names) {
       if (!this.selects(app)) continue;
       const instances = mirror.instancesOf(app);

@@ -101,9 +101,7 @@ export class RegistryMirror {
     else this.total++;
     app.set(i.instanceId, held);
     this.count(i.status, 1);
-    return (
-      before === undefined || before.status !== held.status || !sameInstance(before.instance, held.instance)
-    );
+    return before === undefined || !sameHeld(before, held);
   }
 
   /** Removes an instance; whether the copy held it. */
@@ -129,9 +127,14 @@ function sameApp(a: ReadonlyMap<string, Held>, b: ReadonlyMap<string, Held>): bo
   if (a.size !== b.size) return false;
   for (const [id, x] of a) {
     const y = b.get(id);
-    if (y === undefined || x.status !== y.status || !sameInstance(x.instance, y.instance)) return false;
+    if (y === undefined || !sameHeld(x, y)) return false;
   }
   return true;
+}
+
+/** The same status and, for an app served, the same instance. */
+function sameHeld(a: Held, b: Held): boolean {
+  return a.status === b.status && sameInstance(a.instance, b.instance);
 }
 
 /** Equal in every field but `actionType` (which a full answer does not mean). */
