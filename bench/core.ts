@@ -2,7 +2,8 @@
  * Core benchmark: 10,000 services x 10 instances through the file adapter.
  * Prints (1) full SotW assembly vs copying the same bytes, both into one ready buffer, (2) CPU from
  * one changed instance to a ready response at 100 and 10,000 services, (3) RSS
- * with 100,000 endpoints. Figures are ratios against baselines of the same run.
+ * with 100,000 endpoints; (2b) is abort-hooks.ts. Figures are ratios against
+ * baselines of the same run.
  */
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -21,6 +22,7 @@ import type { RegistryService } from '../src/model/registry.js';
 import { DEFAULT_XDS_LIMITS } from '../src/mcp/limits.js';
 import { FakeCall } from '../test/support/fake-call.js';
 import { cpuMicros, median, verdict } from './stats.js';
+import { runAbortHookBench } from './abort-hooks.js';
 
 const SE = 'networking.istio.io/v1/ServiceEntry';
 const logger = pino({ level: 'silent' });
@@ -199,6 +201,8 @@ export async function runCoreBench(): Promise<void> {
   console.log(
     `    SotW (full state by protocol): ${s100.toFixed(0)} us at 100, ${s10k.toFixed(0)} us at ${services} -> ${(s10k / s100).toFixed(1)}x (the conversion part is the same; the rest is the O(n) full-state copy istiod requires)`,
   );
+
+  runAbortHookBench();
 
   const mb = (b: number) => b / 1024 / 1024;
   console.log(

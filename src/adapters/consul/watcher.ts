@@ -1,7 +1,7 @@
-import { setMaxListeners } from 'node:events';
 import type { Logger } from 'pino';
 import type { RegistrySink } from '../adapter.js';
 import { errorMessage } from '../../errors.js';
+import { onAbort } from '../kit/abort-hooks.js';
 import { Backoff } from '../kit/backoff.js';
 import { delay } from '../kit/delay.js';
 import { FirstSync } from '../kit/first-sync.js';
@@ -79,7 +79,6 @@ export class ConsulWatcher {
 
   constructor(private readonly o: WatcherOptions) {
     const s = o.settings;
-    setMaxListeners(0, this.abort.signal); // one listener per service watch
     this.slots = new Semaphore(s.maxConcurrentQueries);
     this.stale = new StaleTracker({
       sink: o.sink,
@@ -220,9 +219,9 @@ export class ConsulWatcher {
     const abort = new AbortController();
     const signal = abort.signal;
     const parent = this.abort.signal;
-    const onStop = (): void => abort.abort();
-    parent.addEventListener('abort', onStop, { once: true });
-    signal.addEventListener('abort', () => parent.removeEventListener('abort', onStop), { once: true });
+    // Stopping the watcher stops the service; a stopped service lets go of the watcher's signal.
+    const unlink = onAbort(parent, () => abort.abort());
+    onAbort(signal, unlink);
     const state: ServiceState = { abort, settle: this.firstSync.expect(), reported: new Set() };
     dc.services.set(name, state);
     const source = `service/${dc.name}/${name}`;

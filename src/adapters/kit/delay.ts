@@ -1,4 +1,5 @@
 /** Kit: an abortable pause; also spaces requests (a negative or zero wait returns at once). */
+import { onAbort } from './abort-hooks.js';
 
 /** The longest wait one Node timer can do; a longer one would fire after 1 ms. */
 const MAX_TIMER_MS = 2 ** 31 - 1;
@@ -12,22 +13,21 @@ export function delay(ms: number, signal: AbortSignal): Promise<boolean> {
   if (!(ms > 0)) return Promise.resolve(true);
   return new Promise((resolve) => {
     let timer: NodeJS.Timeout | undefined;
-    const onAbort = (): void => {
-      clearTimeout(timer);
-      resolve(false);
-    };
     const wait = (left: number): void => {
       timer = setTimeout(
         () => {
           if (left > MAX_TIMER_MS) return wait(left - MAX_TIMER_MS);
-          signal.removeEventListener('abort', onAbort);
+          off();
           resolve(true);
         },
         Math.min(left, MAX_TIMER_MS),
       );
     };
     wait(ms);
-    signal.addEventListener('abort', onAbort, { once: true });
+    const off = onAbort(signal, () => {
+      clearTimeout(timer);
+      resolve(false);
+    });
   });
 }
 

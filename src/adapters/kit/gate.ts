@@ -1,4 +1,5 @@
 /** Kit: an open/closed gate that many watches wait on while their registry is down. */
+import { onAbort } from './abort-hooks.js';
 
 /**
  * Open or closed; `wait` resolves when open. One watch that stands for the
@@ -45,15 +46,14 @@ export class Gate {
     if (this.isOpen) return Promise.resolve(true);
     return new Promise((resolve) => {
       const onOpen = (): void => {
-        signal.removeEventListener('abort', onAbort);
+        off();
         resolve(true);
       };
-      const onAbort = (): void => {
+      this.waiters.push(onOpen);
+      const off = onAbort(signal, () => {
         this.waiters = this.waiters.filter((w) => w !== onOpen);
         resolve(false);
-      };
-      this.waiters.push(onOpen);
-      signal.addEventListener('abort', onAbort, { once: true });
+      });
     });
   }
 }

@@ -10,6 +10,7 @@ import https from 'node:https';
 import type { Readable } from 'node:stream';
 import { createGunzip } from 'node:zlib';
 import { BridgeError, errorMessage } from '../../errors.js';
+import { onAbort } from './abort-hooks.js';
 import { AbortedError } from './aborted.js';
 import type { TlsMaterial } from './tls.js';
 
@@ -77,14 +78,10 @@ export class HttpGetter {
         if (settled) return;
         settled = true;
         clearTimeout(timer);
-        r.signal.removeEventListener('abort', onAbort);
+        off();
         fn();
       };
       const req = send(url, { method: 'GET', headers: r.headers, agent: this.agent });
-      const onAbort = (): void => {
-        finish(() => reject(new AbortedError()));
-        req.destroy();
-      };
       const timer = setTimeout(() => {
         finish(() =>
           reject(
@@ -96,7 +93,10 @@ export class HttpGetter {
         );
         req.destroy();
       }, r.timeoutMs);
-      r.signal.addEventListener('abort', onAbort, { once: true });
+      const off = onAbort(r.signal, () => {
+        finish(() => reject(new AbortedError()));
+        req.destroy();
+      });
       req.on('error', (err) => finish(() => reject(this.networkError(err, r.where))));
       req.on('response', (res) => {
         let wireBytes = 0;

@@ -1,5 +1,6 @@
 /** Kit: a cheap liveness probe beside the long watches, so a silent registry is reported stale in bounded time. */
 import { BridgeError, errorMessage } from '../../errors.js';
+import { onAbort } from './abort-hooks.js';
 import { delay } from './delay.js';
 import type { StaleTracker } from './stale-tracker.js';
 
@@ -45,8 +46,7 @@ export async function runLiveness(o: LivenessOptions): Promise<void> {
 
 async function probeOnce(o: LivenessOptions, timeoutMs: number): Promise<true | Error> {
   const abort = new AbortController();
-  const onAbort = (): void => abort.abort();
-  o.signal.addEventListener('abort', onAbort, { once: true });
+  const off = onAbort(o.signal, () => abort.abort());
   let timer: NodeJS.Timeout | undefined;
   const timedOut = new Promise<Error>((resolve) => {
     timer = setTimeout(() => {
@@ -75,6 +75,6 @@ async function probeOnce(o: LivenessOptions, timeoutMs: number): Promise<true | 
     ]);
   } finally {
     clearTimeout(timer);
-    o.signal.removeEventListener('abort', onAbort);
+    off();
   }
 }

@@ -1,4 +1,5 @@
 /** Kit: a bounded-concurrency semaphore with a high and a low priority queue. */
+import { onAbort } from './abort-hooks.js';
 import { AbortedError } from './aborted.js';
 
 interface Waiter {
@@ -40,19 +41,18 @@ export class Semaphore {
     if (this.used < this.capacity && this.waiting === 0) return Promise.resolve(this.take());
     return new Promise((resolve, reject) => {
       const queue = priority === 'high' ? this.high : this.low;
-      const onAbort = (): void => {
-        const i = queue.indexOf(waiter);
-        if (i >= 0) queue.splice(i, 1);
-        reject(new AbortedError());
-      };
       const waiter: Waiter = {
         grant: (release) => {
-          signal.removeEventListener('abort', onAbort);
+          off();
           resolve(release);
         },
       };
       queue.push(waiter);
-      signal.addEventListener('abort', onAbort, { once: true });
+      const off = onAbort(signal, () => {
+        const i = queue.indexOf(waiter);
+        if (i >= 0) queue.splice(i, 1);
+        reject(new AbortedError());
+      });
     });
   }
 

@@ -1,4 +1,3 @@
-import { setMaxListeners } from 'node:events';
 import type { Logger } from 'pino';
 import type { RegistrySink } from '../adapter.js';
 import { errorMessage } from '../../errors.js';
@@ -73,7 +72,6 @@ export class ZooKeeperWatcher {
 
   constructor(private readonly o: WatcherOptions) {
     const s = o.settings;
-    setMaxListeners(0, this.abort.signal); // one listener per queued read
     this.slots = new Semaphore(s.maxConcurrentReads);
     this.resyncBackoff = this.backoff();
     this.stale = new StaleTracker({ sink: o.sink, logger: o.logger, label: 'zookeeper' });

@@ -1,5 +1,6 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
+import { getEventListeners } from 'node:events';
 import { AbortedError } from '../../../src/adapters/kit/aborted.js';
 import { Semaphore } from '../../../src/adapters/kit/semaphore.js';
 
@@ -49,6 +50,23 @@ describe('kit: bounded-concurrency semaphore', () => {
     const ac = new AbortController();
     ac.abort();
     await assert.rejects(sem.acquire('high', ac.signal), AbortedError);
+    assert.equal(sem.inUse, 0);
+  });
+
+  test('thousands of acquires queued on one signal hold one listener on it, and a grant lets go of its hook', async () => {
+    const sem = new Semaphore(1);
+    const release = await sem.acquire('low', new AbortController().signal);
+    const ac = new AbortController();
+    const queued = Array.from({ length: 5000 }, () => sem.acquire('high', ac.signal));
+    assert.equal(getEventListeners(ac.signal, 'abort').length, 1);
+    release();
+    const next = await queued[0]!;
+    ac.abort();
+    // The granted acquire's hook was taken back: the abort rejects only the 4,999 still queued.
+    const settled = await Promise.allSettled(queued);
+    assert.equal(settled.filter((s) => s.status === 'rejected').length, 4999);
+    assert.equal(sem.waiting, 0);
+    next();
     assert.equal(sem.inUse, 0);
   });
 });
