@@ -22,7 +22,7 @@ import http from 'node:http';
 import { MIN_INTERVAL_MS } from '../src/adapters/consul/blocking-loop.js';
 import { sharedWaitMs } from '../src/adapters/consul/semaphore.js';
 import { ConsulAgent, findConsul, ttlCheck } from '../test/support/consul.js';
-import { timeBareChild } from './support/bare-child.js';
+import { timeBareChild, type BareRun } from './support/bare-child.js';
 import { assertSeen } from './support/bare-done.js';
 import { readConsul } from './support/bare-consul-read.js';
 import { BridgeChild } from './support/bridge-child.js';
@@ -223,7 +223,7 @@ async function bareInProcess(base: string): Promise<number> {
 }
 
 /** The bare client as a program of its own: spawn to everything read. */
-function bareChild(base: string): Promise<number> {
+function bareChild(base: string): Promise<BareRun> {
   return timeBareChild('bare-consul-child', [base, COLD_PREFIX, String(CONCURRENCY)], COLD_SEEN, 60_000);
 }
 
@@ -245,6 +245,7 @@ async function coldStartBench(bin: string): Promise<void> {
         seen: COLD_SEEN,
         listenTimeoutMs: 15_000,
         fullTimeoutMs: 60_000,
+        serverPid: consul.pid,
       });
       // Consul 1.8 keeps a blocking query's connection until its wait ends, even after the
       // client closed it, and caps connections per client IP at 200 (limits.http_max_conns_per_client):

@@ -32,7 +32,7 @@ import { EurekaClient } from '../src/adapters/eureka/client.js';
 import { EurekaServer, eurekaFixture, type EurekaFixture, type InstanceDef } from '../test/support/eureka.js';
 import { inParallel } from '../test/support/in-parallel.js';
 import { freePort } from '../test/support/ports.js';
-import { timeBareChild } from './support/bare-child.js';
+import { timeBareChild, type BareRun } from './support/bare-child.js';
 import { assertSeen } from './support/bare-done.js';
 import { readEureka } from './support/bare-eureka-read.js';
 import { BridgeChild } from './support/bridge-child.js';
@@ -323,7 +323,7 @@ async function bareInProcess(base: string): Promise<number> {
 }
 
 /** The bare client as a program of its own: spawn to the full fetch read and parsed. */
-function bareChild(base: string): Promise<number> {
+function bareChild(base: string): Promise<BareRun> {
   return timeBareChild('bare-eureka-child', [base, COLD_PREFIX], COLD_SEEN, 60_000);
 }
 
@@ -368,6 +368,7 @@ async function coldStartBench(fixture: EurekaFixture): Promise<void> {
         seen: COLD_SEEN,
         listenTimeoutMs: 15_000,
         fullTimeoutMs: 60_000,
+        serverPid: server.pid,
       });
     }
     console.log(

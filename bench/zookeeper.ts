@@ -20,7 +20,7 @@
  */
 import { DubboZk, javaUrlEncode, providerUrl } from '../test/support/dubbo-zk.js';
 import { ZooKeeperServer, findZooKeeper } from '../test/support/zookeeper.js';
-import { timeBareChild } from './support/bare-child.js';
+import { timeBareChild, type BareRun } from './support/bare-child.js';
 import { assertSeen } from './support/bare-done.js';
 import { connectClient, readProviders, type ZkClient } from './support/bare-zookeeper-read.js';
 import { BridgeChild } from './support/bridge-child.js';
@@ -168,7 +168,7 @@ async function bareInProcess(address: string): Promise<number> {
 }
 
 /** The bare client as a program of its own: spawn to everything read. */
-function bareChild(address: string): Promise<number> {
+function bareChild(address: string): Promise<BareRun> {
   return timeBareChild(
     'bare-zookeeper-child',
     [address, COLD_ROOT, COLD_PREFIX, String(CONCURRENCY)],
@@ -193,6 +193,7 @@ async function coldStartBench(zk: ZooKeeperServer): Promise<void> {
       seen: COLD_SEEN,
       listenTimeoutMs: 30_000,
       fullTimeoutMs: 120_000,
+      serverPid: zk.pid,
     });
   }
   console.log(

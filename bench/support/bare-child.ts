@@ -10,15 +10,18 @@ import { LineChild } from './line-child.js';
 /**
  * Spawns `node <script> ...args` and times spawn -> the first stdout line
  * starting with `prefix`; then waits for the child to exit. Kills it and
- * rejects when that line has not come within `timeoutMs`.
+ * rejects when that line has not come within `timeoutMs`. Also returns the
+ * CPU time the child printed on a `cpu <ms>` line before it.
  */
 export async function timeChildLine(
   script: string,
   args: readonly string[],
   prefix: string,
   timeoutMs: number,
-): Promise<{ ms: number; text: string }> {
+): Promise<{ ms: number; text: string; cpuMs: number }> {
   const child = LineChild.start(process.execPath, [script, ...args]);
+  const cpu = child.timedLine('cpu ');
+  cpu.catch(() => undefined); // a child that fails says so through its `prefix` line
   let timer: NodeJS.Timeout | undefined;
   const timedOut = new Promise<never>((_, reject) => {
     timer = setTimeout(() => {
@@ -28,28 +31,35 @@ export async function timeChildLine(
   });
   try {
     const line = await Promise.race([child.timedLine(prefix), timedOut]);
+    const cpuMs = Number((await Promise.race([cpu, timedOut])).text.slice('cpu '.length));
     await Promise.race([child.exited, timedOut]);
-    return { ms: line.at - child.spawnedAt, text: line.text };
+    return { ms: line.at - child.spawnedAt, text: line.text, cpuMs };
   } finally {
     clearTimeout(timer);
     await child.stop();
   }
 }
 
+/** A bare child's run: ms from spawn to its `done` line, and its CPU time (all threads) until then. */
+export interface BareRun {
+  readonly ms: number;
+  readonly cpuMs: number;
+}
+
 /**
  * Runs the bare child `name` (bench/support/<name>.ts, compiled) with `args`
- * and then the expected counts, and returns ms from spawn to its `done` line,
- * which must report `expected`.
+ * and then the expected counts, and times it to its `done` line, which must
+ * report `expected`.
  */
 export async function timeBareChild(
   name: string,
   args: readonly string[],
   expected: Seen,
   timeoutMs: number,
-): Promise<number> {
+): Promise<BareRun> {
   const script = join(import.meta.dirname, `${name}.js`);
   const counts = [String(expected.services), String(expected.instances)];
-  const { ms, text } = await timeChildLine(script, [...args, ...counts], 'done', timeoutMs);
+  const { ms, text, cpuMs } = await timeChildLine(script, [...args, ...counts], 'done', timeoutMs);
   if (text !== doneLine(expected)) throw new Error(`${name}: "${text}", expected "${doneLine(expected)}"`);
-  return ms;
+  return { ms, cpuMs };
 }

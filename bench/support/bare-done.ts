@@ -5,6 +5,12 @@ export interface Seen {
   readonly instances: number;
 }
 
+/** The line a bare child prints just before `done`: its CPU time so far (all threads), in ms. */
+export function cpuLine(): string {
+  const u = process.cpuUsage();
+  return `cpu ${((u.user + u.system) / 1000).toFixed(1)}`;
+}
+
 export function doneLine(seen: Seen): string {
   return `done ${seen.services} ${seen.instances}`;
 }
@@ -21,11 +27,16 @@ export function assertSeen(seen: Seen, expected: Seen, who: string): void {
   if (wrong !== undefined) throw new Error(`${who}: ${wrong}`);
 }
 
-/** Prints the `done` line when `seen` is `expected`; otherwise says what was missing on stderr and sets exit code 1. */
+/**
+ * Prints the `cpu` and `done` lines when `seen` is `expected`; otherwise says
+ * what was missing on stderr and sets exit code 1.
+ */
 export function reportSeen(seen: Seen, expected: Seen): void {
   const wrong = seenMismatch(seen, expected);
-  if (wrong === undefined) console.log(doneLine(seen));
-  else {
+  if (wrong === undefined) {
+    console.log(cpuLine());
+    console.log(doneLine(seen));
+  } else {
     console.error(wrong);
     process.exitCode = 1;
   }
