@@ -25,6 +25,27 @@ export default tseslint.config(
     },
   },
   {
+    // Adapters hang abort callbacks on signals many watches share: through the kit's onAbort,
+    // whose cost does not grow with the number of callbacks (src/adapters/kit/abort-hooks.ts).
+    files: ['src/adapters/**/*.ts'],
+    ignores: ['src/adapters/kit/abort-hooks.ts'],
+    rules: {
+      'no-restricted-properties': [
+        'error',
+        {
+          property: 'addEventListener',
+          message:
+            'Use onAbort from src/adapters/kit/abort-hooks.ts: EventTarget walks every listener on each add.',
+        },
+        {
+          property: 'removeEventListener',
+          message:
+            'Take an onAbort hook back with the function it returned (src/adapters/kit/abort-hooks.ts).',
+        },
+      ],
+    },
+  },
+  {
     files: ['test/**/*.ts', 'bench/**/*.ts'],
     rules: {
       'no-console': 'off',
