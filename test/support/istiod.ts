@@ -22,7 +22,7 @@ import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe } from 'node:test';
-import { freePort } from './ports.js';
+import { freePorts } from './ports.js';
 import { unavailableSuite } from './skip.js';
 
 /** The repository root (this file runs from dist/test/support/). */
@@ -321,6 +321,7 @@ export interface IstiodOptions {
 export class Istiod {
   private output = '';
   private exitInfo: string | undefined;
+  private stopping = false;
   private readonly exited: Promise<void>;
 
   private constructor(
@@ -339,6 +340,9 @@ export class Istiod {
       child.once('exit', (code, signal) => {
         live.delete(child);
         this.exitInfo = `exit ${code ?? signal}`;
+        // An istiod that ends on its own fails the checks after it with little to go on: say why here.
+        if (!this.stopping)
+          console.error(`istiod ended before the test stopped it (${this.exitInfo}); log:\n${this.tail()}`);
         resolve();
       }),
     );
@@ -350,12 +354,13 @@ export class Istiod {
    */
   static async start(fx: IstioFixtures, configSource: string, opts: IstiodOptions = {}): Promise<Istiod> {
     const dir = mkdtempSync(join(tmpdir(), 'irb-istiod-'));
+    const [http, grpc, monitoring, ctrlz, https] = await freePorts(5);
     const ports: IstiodPorts = {
-      http: await freePort(),
-      grpc: await freePort(),
-      monitoring: await freePort(),
-      ctrlz: await freePort(),
-      https: await freePort(),
+      http: http!,
+      grpc: grpc!,
+      monitoring: monitoring!,
+      ctrlz: ctrlz!,
+      https: https!,
     };
     const child = spawn('bash', [fx.runIstiod, configSource], {
       stdio: ['ignore', 'pipe', 'pipe'],
@@ -435,7 +440,13 @@ export class Istiod {
   }
 
   async get(path: string): Promise<string> {
-    const res = await fetch(`${this.monitoring}${path}`);
+    let res: Response;
+    try {
+      res = await fetch(`${this.monitoring}${path}`);
+    } catch (err) {
+      const state = this.exitInfo === undefined ? 'running' : `ended (${this.exitInfo})`;
+      throw new Error(`istiod GET ${path} failed, istiod ${state}: ${String(err)}`, { cause: err });
+    }
     const text = await res.text();
     if (!res.ok) throw new Error(`istiod GET ${path}: ${res.status} ${text}`);
     return text;
@@ -471,6 +482,7 @@ export class Istiod {
 
   /** Ends istiod by PID (TERM, then KILL after 5 s) and removes its folder (kept, with the log, if IRB_E2E_KEEP is set). */
   async stop(): Promise<void> {
+    this.stopping = true;
     if (this.exitInfo === undefined) {
       process.kill(this.pid, 'SIGTERM');
       const timer = setTimeout(() => {
