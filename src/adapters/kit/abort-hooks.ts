@@ -22,20 +22,21 @@ const nothing = (): void => undefined;
  */
 export function onAbort(signal: AbortSignal, fn: () => void): () => void {
   if (signal.aborted) return nothing;
-  let set = hooks.get(signal);
-  if (set === undefined) {
-    const fresh = new Set<() => void>();
-    hooks.set(signal, fresh);
-    signal.addEventListener('abort', () => runAll(signal, fresh), { once: true });
-    set = fresh;
-  }
+  const set = hooks.get(signal) ?? listen(signal);
   // A wrapper of its own, so the same function added twice is two hooks.
   const hook = (): void => fn();
-  const owner = set;
-  owner.add(hook);
+  set.add(hook);
   return () => {
-    owner.delete(hook);
+    set.delete(hook);
   };
+}
+
+/** The one real listener of `signal`, and the Set it runs. */
+function listen(signal: AbortSignal): Set<() => void> {
+  const set = new Set<() => void>();
+  hooks.set(signal, set);
+  signal.addEventListener('abort', () => runAll(signal, set), { once: true });
+  return set;
 }
 
 function runAll(signal: AbortSignal, set: Set<() => void>): void {
