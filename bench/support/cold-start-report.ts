@@ -8,7 +8,7 @@ import { median, verdict } from '../stats.js';
 import type { BareRun } from './bare-child.js';
 import type { BridgeChild } from './bridge-child.js';
 import { timeBridgeColdStart } from './cold-start.js';
-import { cpuMs } from './proc-stats.js';
+import { processCpuMs } from './proc-stats.js';
 
 /** Issue 11: an adapter's cold start at most this many times its bare watcher's. */
 export const COLD_START_TARGET = 1.5;
@@ -64,7 +64,7 @@ export async function coldStartRound(
   },
 ): Promise<void> {
   const server = o.serverPid;
-  const serverCpu = (): number => (server === undefined ? 0 : cpuMs(server));
+  const serverCpu = (): number => (server === undefined ? 0 : processCpuMs(server));
   runs.inProcess.push(await o.inProcess());
   const s0 = serverCpu();
   const bare = await o.bareChild();

@@ -3,7 +3,7 @@
  * ServiceEntry response holding every service and every endpoint.
  */
 import type { BridgeChild } from './bridge-child.js';
-import { cpuMs } from './proc-stats.js';
+import { cpuMs, processCpuMs } from './proc-stats.js';
 import { totalEndpoints, watchServiceEntries, type ServiceEntryWatch } from './service-entry-watch.js';
 
 export interface ColdStartTimes {
@@ -13,7 +13,7 @@ export interface ColdStartTimes {
   readonly listenMs: number;
   /** The bridge's CPU time (all threads) when that response arrived, in ms. */
   readonly cpuMs: number;
-  /** The registry server's CPU time (all threads) at that moment, when its PID was given. */
+  /** The registry server's CPU time (whole process, ended threads included) at that moment, when its PID was given. */
   readonly serverCpuMs: number | undefined;
 }
 
@@ -48,7 +48,11 @@ export async function timeBridgeColdStart(
           if (res.resources.length >= opts.services && totalEndpoints(res) >= opts.endpoints) {
             clearTimeout(timer);
             // Read once the response is decoded here; the bridge is all but idle by then.
-            resolve({ at, cpu: cpuMs(pid), serverCpu: server === undefined ? undefined : cpuMs(server) });
+            resolve({
+              at,
+              cpu: cpuMs(pid),
+              serverCpu: server === undefined ? undefined : processCpuMs(server),
+            });
           }
         });
       },
