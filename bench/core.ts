@@ -52,6 +52,13 @@ function fileDoc(n: number): string {
   });
 }
 
+/** The options this process runs with, from its command line and NODE_OPTIONS. */
+function nodeOptionsText(): string {
+  const env = process.env['NODE_OPTIONS'];
+  const all = [...process.execArgv, ...(env ? [`NODE_OPTIONS="${env}"`] : [])];
+  return all.length > 0 ? all.join(' ') : 'no options';
+}
+
 async function loadBridge(n: number): Promise<{ bridge: Bridge; loadMs: number }> {
   const dir = mkdtempSync(join(tmpdir(), 'irb-bench-'));
   writeFileSync(join(dir, 'services.yaml'), fileDoc(n));
@@ -203,7 +210,7 @@ export async function runCoreBench(): Promise<void> {
       return s + (r.kind === 'ServiceEntry' ? (r.spec.endpoints?.length ?? 0) : 0);
     }, 0);
   console.log(
-    `load: ${services} services x 10 instances (${endpoints} endpoints) through the file adapter in ${big.loadMs.toFixed(0)} ms (Node ${process.version}, ${process.execArgv.join(' ') || 'no options'})`,
+    `load: ${services} services x 10 instances (${endpoints} endpoints) through the file adapter in ${big.loadMs.toFixed(0)} ms (Node ${process.version}, ${nodeOptionsText()})`,
   );
 
   const a = assembly(big.bridge);

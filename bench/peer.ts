@@ -28,8 +28,8 @@ const IDLE_MS = 3_000;
 const BASELINE_RUNS = 11;
 /**
  * Full fetches each server gets before its timed ones. The bridge's connection path runs in
- * V8's interpreter at first: in one scratch run at 1k its CPU per fetch came down from 3-5 ms in
- * fetches 2-10 to 2.0-2.5 ms from about the 18th on, while the Go peer's stayed 2-4 ms throughout
+ * V8's interpreter at first: in one scratch run at 1k its CPU per fetch was 2.9-6.0 ms in fetches
+ * 2-17 and 2.0-3.5 ms after, while the Go peer's was 2.0-7.6 ms throughout
  * (docs/performance.md#warm-fetches). Their median is printed as a row of its own.
  */
 const WARMUP_FETCHES = 20;

@@ -8,7 +8,9 @@ import { spawn } from 'node:child_process';
 import { imageNodeOptions } from '../../test/support/image-node-options.js';
 
 export async function runWithImageNodeOptions(part: string, run: () => Promise<void>): Promise<void> {
-  const missing = imageNodeOptions().filter((o) => !process.execArgv.includes(o));
+  // Options given in NODE_OPTIONS are not in execArgv.
+  const given = [...process.execArgv, ...(process.env['NODE_OPTIONS'] ?? '').split(' ')];
+  const missing = imageNodeOptions().filter((o) => !given.includes(o));
   if (missing.length === 0) {
     await run();
     return;
