@@ -66,12 +66,12 @@ export async function coldStartRound(
   const server = o.serverPid;
   const serverCpu = (): number => (server === undefined ? 0 : processCpuMs(server));
   runs.inProcess.push(await o.inProcess());
-  const s0 = serverCpu();
+  const beforeBare = serverCpu();
   const bare = await o.bareChild();
-  const s1 = serverCpu();
+  // Also the server's CPU at the bridge's spawn, which follows at once.
+  const afterBare = serverCpu();
   runs.bareChild.push(bare.ms);
   runs.bareCpu.push(bare.cpuMs);
-  const s2 = serverCpu();
   const b = await timeBridgeColdStart(await o.startBridge(), {
     nodeId: o.nodeId,
     services: o.seen.services,
@@ -84,8 +84,8 @@ export async function coldStartRound(
   runs.listen.push(b.listenMs);
   runs.bridgeCpu.push(b.cpuMs);
   if (b.serverCpuMs !== undefined) {
-    runs.serverCpuBare.push(s1 - s0);
-    runs.serverCpuBridge.push(b.serverCpuMs - s2);
+    runs.serverCpuBare.push(afterBare - beforeBare);
+    runs.serverCpuBridge.push(b.serverCpuMs - afterBare);
   }
 }
 
